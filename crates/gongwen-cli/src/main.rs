@@ -1,0 +1,58 @@
+//! `gongwen`: the command line over the same libraries as the app.
+//!
+//! Exit codes: 0 success, 1 findings (for `check`), 2 failure. Errors go to
+//! stderr in plain Chinese with a short English code; nothing is printed
+//! half-way to stdout on failure.
+
+// A command-line program's job is to print.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod models;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "gongwen", version, about = "公文助手命令行（离线）")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 模型：获取、列出与校验
+    #[command(subcommand)]
+    Models(models::ModelsCommand),
+}
+
+/// A failure the user sees: plain Chinese plus a stable code.
+#[derive(Debug)]
+pub struct Failure {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl From<gongwen_models::ModelError> for Failure {
+    fn from(e: gongwen_models::ModelError) -> Self {
+        Failure {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Models(command) => models::run(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(failure) => {
+            eprintln!("错误：{} [{}]", failure.message, failure.code);
+            ExitCode::from(2)
+        }
+    }
+}

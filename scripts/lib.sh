@@ -1,0 +1,69 @@
+# Shared by scripts/*.sh: paths, caches and the idempotent set-up steps.
+# Caches live outside the clone so a fresh clone rebuilds quickly.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-$HOME/.cache/gongwen/target}
+export GONGWEN_MODELS=${GONGWEN_MODELS:-$HOME/.cache/gongwen/models}
+TOOLS_DIR=${GONGWEN_TOOLS:-$HOME/.cache/gongwen/tools}
+export PATH="$HOME/.cargo/bin:$TOOLS_DIR/bin:$PATH"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+die() { printf '错误：%s\n' "$*" >&2; exit 2; }
+
+# Debian packages to build and run the app.
+APP_PACKAGES=(
+  build-essential pkg-config cmake clang libclang-dev
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev
+  python3 fonts-noto-cjk
+)
+# Extra packages the test suite needs: the WebDriver for WebKitGTK and a
+# virtual display.
+TEST_PACKAGES=(webkit2gtk-driver xvfb xauth)
+
+install_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "安装系统软件包：${missing[*]}"
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+check_toolchains() {
+  command -v cargo >/dev/null || die "未找到 Rust 工具链（cargo）。请先安装 rustup 与稳定版 Rust。"
+  command -v node >/dev/null && command -v npm >/dev/null \
+    || die "未找到 Node.js 与 npm（需要 20.19 或更高版本）。"
+  local major
+  major=$(node -p 'process.versions.node.split(".")[0]')
+  [ "$major" -ge 20 ] || die "Node.js 版本过低：$(node --version)，需要 20.19 或更高版本。"
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    install_packages python3-pip
+  fi
+}
+
+# npm ci only when package-lock.json changed since the last install.
+ui_install() {
+  local stamp="$ROOT/ui/node_modules/.gongwen-lock.sha256"
+  local want
+  want=$(sha256sum "$ROOT/ui/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    say "安装前端依赖（npm ci）"
+    (cd "$ROOT/ui" && npm ci --no-audit --no-fund)
+    echo "$want" > "$stamp"
+  fi
+}
+
+ui_build() {
+  say "构建前端"
+  (cd "$ROOT/ui" && npm run --silent build)
+}
+
+gongwen_cli() {
+  cargo build --quiet -p gongwen-cli
+  "$CARGO_TARGET_DIR/debug/gongwen" "$@"
+}

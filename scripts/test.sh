@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The whole test suite: formatting, lints, Rust tests (with the real test
+# model on llama.cpp), UI tests, and the end-to-end test that drives the real
+# window over WebDriver under Xvfb. `.ci/run` calls exactly this.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+started=$SECONDS
+step() { say "$* （已用 $((SECONDS - started)) 秒）"; }
+
+step "系统软件包"
+install_packages "${APP_PACKAGES[@]}" "${TEST_PACKAGES[@]}"
+check_toolchains
+
+step "格式检查"
+cargo fmt --all --check
+
+step "前端：依赖、类型检查与构建"
+ui_install
+ui_build
+
+step "获取测试模型"
+gongwen_cli models fetch test
+
+step "clippy"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+
+step "Rust 测试"
+cargo test --workspace
+
+step "前端测试"
+(cd ui && npx vitest run)
+
+step "端到端测试（真实窗口，WebDriver，Xvfb）"
+if ! command -v tauri-driver >/dev/null; then
+  say "安装 tauri-driver 2.x"
+  cargo install --quiet --locked --root "$TOOLS_DIR" tauri-driver --version '^2'
+fi
+cargo build --quiet -p gongwen-app
+GONGWEN_APP="$CARGO_TARGET_DIR/debug/gongwen-app" \
+  GONGWEN_E2E_OUT="$CARGO_TARGET_DIR/e2e" \
+  xvfb-run -a -s "-screen 0 1440x900x24" node --test tests/e2e/
+
+step "全部通过"

@@ -1,0 +1,76 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { mountApp } from "../src/app";
+import { FakeBackend } from "../src/backend/fake";
+import { modelStatus } from "../src/status";
+
+const KINDS = ["决议", "决定", "命令（令）", "公报", "公告", "通告", "意见", "通知", "通报", "报告", "请示", "批复", "议案", "函", "纪要"];
+
+function text(selector: string): string {
+  return document.querySelector(selector)?.textContent ?? "";
+}
+
+describe("main window", () => {
+  let backend: FakeBackend;
+
+  beforeEach(async () => {
+    document.body.innerHTML = '<div id="app"></div>';
+    backend = new FakeBackend({ version: "0.1.0", doc_kinds: KINDS }, { kind: "verifying", progress: 0.25 });
+    await mountApp(document.getElementById("app")!, backend);
+  });
+
+  it("has the three panes with empty states", () => {
+    expect(text("#pane-drafts")).toContain("还没有草稿");
+    expect(text("#pane-editor")).toContain("未打开公文");
+    const tabs = [...document.querySelectorAll("[role=tab]")].map((t) => t.textContent);
+    expect(tabs).toEqual(["校对", "AI 起草", "摘要", "版式预览"]);
+    expect(document.querySelector<HTMLElement>("#panel-proofread")!.hidden).toBe(false);
+    expect(document.querySelector<HTMLElement>("#panel-preview")!.hidden).toBe(true);
+  });
+
+  it("switches tool tabs", () => {
+    document.querySelector<HTMLButtonElement>("#tab-preview")!.click();
+    expect(document.querySelector<HTMLElement>("#panel-preview")!.hidden).toBe(false);
+    expect(document.querySelector<HTMLElement>("#panel-proofread")!.hidden).toBe(true);
+    expect(text("#panel-preview")).toContain("22 行");
+  });
+
+  it("shows offline and follows the model state", () => {
+    expect(text("#status-offline")).toBe("离线");
+    expect(text("#status-model")).toBe("模型：正在校验 25%");
+    backend.push({ kind: "loading", progress: 0.5 });
+    expect(text("#status-model")).toBe("模型：正在加载 50%");
+    backend.push({ kind: "ready", name: "test", display_name: "Gemma", n_params: 268e6, load_ms: 120, verify_ms: 300 });
+    expect(text("#status-model")).toBe("模型：就绪");
+    expect(document.querySelector<HTMLElement>("#status-model")!.dataset.state).toBe("ready");
+  });
+
+  it("lists the 15 文种 under 新建", () => {
+    const button = document.querySelector<HTMLButtonElement>("#new-doc")!;
+    const menu = document.querySelector<HTMLElement>("#kind-menu")!;
+    expect(menu.hidden).toBe(true);
+    button.click();
+    expect(menu.hidden).toBe(false);
+    const items = [...menu.querySelectorAll("li")].map((li) => li.textContent);
+    expect(items).toEqual(KINDS);
+    menu.querySelector<HTMLElement>('[data-kind="请示"]')!.click();
+    expect(menu.hidden).toBe(true);
+    expect(text("#pane-editor")).toContain("新建请示");
+  });
+
+  it("never renders document text as HTML", () => {
+    backend.push({ kind: "failed", code: "x", message: "<img src=x onerror=alert(1)>" });
+    expect(document.querySelector("#status-model img")).toBeNull();
+    expect(document.querySelector<HTMLElement>("#status-model")!.title).toContain("<img");
+  });
+});
+
+describe("model status text", () => {
+  it("says the app works without a model", () => {
+    expect(modelStatus({ kind: "missing", file: "/m/x.gguf", hint: "运行 gongwen models fetch default 获取模型" }).text).toContain(
+      "非模型功能照常可用",
+    );
+    const failed = modelStatus({ kind: "failed", code: "model-checksum", message: "模型文件校验失败" });
+    expect(failed.tone).toBe("error");
+    expect(failed.detail).toContain("[model-checksum]");
+  });
+});
