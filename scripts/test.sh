@@ -19,8 +19,9 @@ step "前端：依赖、类型检查与构建"
 ui_install
 ui_build
 
-step "获取测试模型"
+step "获取模型（测试模型；默认模型用于少量测试）"
 gongwen_cli models fetch test
+gongwen_cli models fetch default
 
 step "clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings

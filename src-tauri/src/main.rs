@@ -7,7 +7,7 @@
 mod commands;
 mod dto;
 
-use gongwen_engine::{Engine, LoadRequest, ModelState};
+use gongwen_engine::{ContextConfig, Engine, LoadRequest, ModelIdentity, ModelState};
 use gongwen_models::{Manifest, models_dir_from_env};
 
 pub struct AppState {
@@ -23,7 +23,11 @@ fn start_engine() -> Engine {
     match spec {
         Ok(spec) => {
             let path = spec.path_in(&models_dir_from_env());
-            Engine::start(LoadRequest { spec, path })
+            Engine::start(LoadRequest {
+                path,
+                identity: ModelIdentity::Known(spec),
+                context: ContextConfig::for_this_machine(),
+            })
         }
         Err(e) => Engine::unavailable(ModelState::Failed {
             code: e.code(),

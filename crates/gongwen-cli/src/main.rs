@@ -7,6 +7,7 @@
 // A command-line program's job is to print.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod generate;
 mod models;
 
 use std::process::ExitCode;
@@ -25,6 +26,8 @@ enum Command {
     /// 模型：获取、列出与校验
     #[command(subcommand)]
     Models(models::ModelsCommand),
+    /// 用本机模型生成文本（调试用），逐字输出到标准输出
+    Generate(generate::GenerateArgs),
 }
 
 /// A failure the user sees: plain Chinese plus a stable code.
@@ -47,6 +50,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Models(command) => models::run(command),
+        Command::Generate(args) => generate::run(args),
     };
     match result {
         Ok(code) => code,

@@ -107,3 +107,52 @@ fn unknown_model_name_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
 }
+
+#[test]
+fn generate_streams_the_test_model_to_stdout() {
+    let out = gongwen(
+        &real_models_dir(),
+        &[
+            "generate",
+            "--model",
+            "test",
+            "--max-tokens",
+            "12",
+            "--ctx",
+            "512",
+            "公文的标题一般由",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(!stdout.trim().is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("生成 12 个词元") || stderr.contains("模型结束"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn generate_refuses_an_unregistered_file_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("random.gguf");
+    std::fs::write(&file, b"not a model").unwrap();
+    let path = file.to_str().unwrap();
+    let out = gongwen(dir.path(), &["generate", "--model", path, "你好"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-unregistered"));
+
+    let out = gongwen(
+        dir.path(),
+        &["generate", "--model", path, "--allow-unregistered", "你好"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[model-not-gguf]"));
+}

@@ -5,8 +5,18 @@
 //! Loading verifies the file's SHA-256 against the manifest first: a damaged
 //! or replaced model is refused before llama.cpp parses a byte of it.
 
+mod generate;
 mod state;
+mod template;
+mod text;
 mod worker;
 
+pub use generate::{
+    ContextConfig, GenerateError, GenerateRequest, GenerationReport, Overflow, Prompt,
+    SamplingParams, Session, StopReason, physical_cores,
+};
 pub use state::{ModelInfo, ModelState};
-pub use worker::{Engine, LoadRequest};
+pub use template::{ChatMessage, ChatTemplate, RenderedPrompt, Role, Segment, TemplateError};
+pub use worker::{
+    Engine, EngineRequest, Generation, GenerationEvent, Input, LoadRequest, ModelIdentity, backend,
+};

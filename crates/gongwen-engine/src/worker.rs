@@ -1,23 +1,126 @@
 use std::{
+    fs::File,
+    io::Read,
     path::PathBuf,
-    sync::{Arc, Mutex, MutexGuard, OnceLock, mpsc},
+    sync::{
+        Arc, Mutex, MutexGuard, OnceLock,
+        atomic::{AtomicBool, Ordering},
+        mpsc,
+    },
     thread,
     time::Instant,
 };
 
-use gongwen_models::{FileStatus, ModelSpec, status_of};
+use gongwen_models::{FileStatus, ModelSpec, sha256_file, status_of};
 use llama_cpp_2::{
     llama_backend::LlamaBackend,
     model::{LlamaModel, params::LlamaModelParams},
 };
 
-use crate::{ModelInfo, ModelState};
+use crate::{
+    ChatMessage, ChatTemplate, ContextConfig, GenerateError, GenerateRequest, GenerationReport,
+    ModelInfo, ModelState, Overflow, Prompt, SamplingParams, Session,
+};
 
-/// Which model to load, and where it is.
+/// Which file to load, and what we know about it.
 #[derive(Debug, Clone)]
 pub struct LoadRequest {
-    pub spec: ModelSpec,
     pub path: PathBuf,
+    pub identity: ModelIdentity,
+    pub context: ContextConfig,
+}
+
+#[derive(Debug, Clone)]
+pub enum ModelIdentity {
+    /// In the manifest: loads only if size and SHA-256 match.
+    Known(ModelSpec),
+    /// Not in the manifest, and the user agreed to load it anyway (an office
+    /// bringing its own GGUF). Its SHA-256 is reported for the audit log.
+    Unregistered,
+}
+
+/// What the model is asked to do.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngineRequest {
+    pub input: Input,
+    pub max_tokens: u32,
+    pub stop: Vec<String>,
+    pub sampling: SamplingParams,
+    pub overflow: Overflow,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    /// Rendered with the model's own chat template.
+    Messages(Vec<ChatMessage>),
+    /// Plain text to continue, for base models and debugging.
+    Text(String),
+}
+
+impl EngineRequest {
+    /// Greedy, deterministic: for tests and extraction tasks.
+    pub fn greedy(input: Input, max_tokens: u32) -> EngineRequest {
+        EngineRequest {
+            input,
+            max_tokens,
+            stop: Vec::new(),
+            sampling: SamplingParams::greedy(),
+            overflow: Overflow::Error,
+        }
+    }
+}
+
+/// Events of one generation, in order: any number of `Text`, then exactly
+/// one `Done` or `Failed`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum GenerationEvent {
+    Text(String),
+    Done(GenerationReport),
+    Failed { code: &'static str, message: String },
+}
+
+/// A running generation: its events, and a way to stop it.
+pub struct Generation {
+    events: mpsc::Receiver<GenerationEvent>,
+    cancel: Arc<AtomicBool>,
+}
+
+impl Generation {
+    /// Asks the engine to stop; it does so at its next check (between
+    /// decodes), and the generation ends with `StopReason::Cancelled`.
+    pub fn cancel(&self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+
+    pub fn canceller(&self) -> Arc<AtomicBool> {
+        Arc::clone(&self.cancel)
+    }
+
+    /// The next event; `None` after the last one.
+    pub fn next_event(&self) -> Option<GenerationEvent> {
+        self.events.recv().ok()
+    }
+
+    /// Runs to the end, calling `on_text` for each piece.
+    pub fn finish(
+        self,
+        mut on_text: impl FnMut(&str),
+    ) -> Result<GenerationReport, (&'static str, String)> {
+        while let Some(event) = self.next_event() {
+            match event {
+                GenerationEvent::Text(text) => on_text(&text),
+                GenerationEvent::Done(report) => return Ok(report),
+                GenerationEvent::Failed { code, message } => return Err((code, message)),
+            }
+        }
+        Err(("engine-gone", "模型线程已退出".to_owned()))
+    }
+}
+
+struct Job {
+    request: EngineRequest,
+    cancel: Arc<AtomicBool>,
+    events: mpsc::Sender<GenerationEvent>,
 }
 
 type Listener = Box<dyn FnMut(&ModelState) -> bool + Send>;
@@ -28,11 +131,12 @@ struct Shared {
     listeners: Vec<Listener>,
 }
 
-/// Handle to the engine thread. Dropping it stops the thread.
+/// Handle to the engine thread, which owns the model and its context
+/// (neither may cross threads). Requests are served one at a time, in
+/// order. Dropping the handle stops the thread.
 pub struct Engine {
     shared: Arc<Mutex<Shared>>,
-    /// Dropping this sender tells the thread to release the model and end.
-    stop: Option<mpsc::Sender<()>>,
+    jobs: Option<mpsc::Sender<Job>>,
     thread: Option<thread::JoinHandle<()>>,
 }
 
@@ -44,31 +148,21 @@ impl Engine {
             state: ModelState::Verifying { progress: 0.0 },
             listeners: Vec::new(),
         }));
-        let (stop, stopped) = mpsc::channel();
+        let (jobs, queue) = mpsc::channel();
         let thread_shared = Arc::clone(&shared);
         let thread = thread::Builder::new()
             .name("gongwen-engine".into())
-            .spawn(move || run(request, thread_shared, stopped));
+            .spawn(move || run(request, thread_shared, queue));
         match thread {
             Ok(thread) => Engine {
                 shared,
-                stop: Some(stop),
+                jobs: Some(jobs),
                 thread: Some(thread),
             },
-            Err(e) => {
-                publish(
-                    &shared,
-                    ModelState::Failed {
-                        code: "engine-thread",
-                        message: format!("无法启动模型线程：{e}"),
-                    },
-                );
-                Engine {
-                    shared,
-                    stop: None,
-                    thread: None,
-                }
-            }
+            Err(e) => Engine::unavailable(ModelState::Failed {
+                code: "engine-thread",
+                message: format!("无法启动模型线程：{e}"),
+            }),
         }
     }
 
@@ -80,7 +174,7 @@ impl Engine {
                 state,
                 listeners: Vec::new(),
             })),
-            stop: None,
+            jobs: None,
             thread: None,
         }
     }
@@ -110,14 +204,54 @@ impl Engine {
         });
         receiver.recv().unwrap_or_else(|_| self.state())
     }
+
+    /// Queues a request. Events arrive on the returned handle; a request
+    /// made before the model is ready waits for it, and fails if it fails.
+    pub fn generate(&self, request: EngineRequest) -> Generation {
+        let (events, receiver) = mpsc::channel();
+        let cancel = Arc::new(AtomicBool::new(false));
+        let job = Job {
+            request,
+            cancel: Arc::clone(&cancel),
+            events,
+        };
+        if let Some(jobs) = &self.jobs {
+            if let Err(mpsc::SendError(job)) = jobs.send(job) {
+                let _ = job.events.send(unavailable_event(&self.state()));
+            }
+        } else {
+            let _ = job.events.send(unavailable_event(&self.state()));
+        }
+        Generation {
+            events: receiver,
+            cancel,
+        }
+    }
 }
 
 impl Drop for Engine {
     fn drop(&mut self) {
-        self.stop.take();
+        self.jobs.take();
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
         }
+    }
+}
+
+fn unavailable_event(state: &ModelState) -> GenerationEvent {
+    match state {
+        ModelState::Failed { code, message } => GenerationEvent::Failed {
+            code,
+            message: message.clone(),
+        },
+        ModelState::Missing { hint, .. } => GenerationEvent::Failed {
+            code: "model-missing",
+            message: format!("模型未安装：{hint}"),
+        },
+        _ => GenerationEvent::Failed {
+            code: "engine-gone",
+            message: "模型线程已退出".to_owned(),
+        },
     }
 }
 
@@ -136,7 +270,7 @@ fn publish(shared: &Mutex<Shared>, state: ModelState) {
 }
 
 /// llama.cpp allows one backend per process; it lives as long as the process.
-fn backend() -> Result<&'static LlamaBackend, String> {
+pub fn backend() -> Result<&'static LlamaBackend, String> {
     static BACKEND: OnceLock<Result<LlamaBackend, String>> = OnceLock::new();
     BACKEND
         .get_or_init(|| {
@@ -149,28 +283,104 @@ fn backend() -> Result<&'static LlamaBackend, String> {
         .map_err(Clone::clone)
 }
 
-fn run(request: LoadRequest, shared: Arc<Mutex<Shared>>, stopped: mpsc::Receiver<()>) {
-    let loaded = load(&request, &shared);
-    publish(
-        &shared,
-        match &loaded {
-            Ok((_, info)) => ModelState::Ready(info.clone()),
-            Err(state) => (**state).clone(),
+fn run(request: LoadRequest, shared: Arc<Mutex<Shared>>, jobs: mpsc::Receiver<Job>) {
+    let loaded = load(&request, &shared).map(|(model, info)| {
+        let template = chat_template(&model);
+        (model, info, template)
+    });
+    let (model, info, template) = match loaded {
+        Ok(loaded) => loaded,
+        Err(state) => {
+            let event = unavailable_event(&state);
+            publish(&shared, *state);
+            for job in jobs {
+                let _ = job.events.send(event.clone());
+            }
+            return;
+        }
+    };
+    let session = backend()
+        .map_err(GenerateError::Context)
+        .and_then(|backend| Session::new(backend, &model, request.context));
+    let mut session = match session {
+        Ok(session) => session,
+        Err(e) => {
+            let state = ModelState::Failed {
+                code: e.code(),
+                message: e.to_string(),
+            };
+            let event = unavailable_event(&state);
+            publish(&shared, state);
+            for job in jobs {
+                let _ = job.events.send(event.clone());
+            }
+            return;
+        }
+    };
+    publish(&shared, ModelState::Ready(info));
+    for job in jobs {
+        serve(&mut session, template.as_ref(), job);
+    }
+}
+
+fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
+    let prompt = match &job.request.input {
+        Input::Text(text) => Ok(Prompt::Text(text.clone())),
+        Input::Messages(messages) => match template {
+            Some(template) => template
+                .render(messages, true)
+                .map(Prompt::Chat)
+                .map_err(|e| ("engine-template", e.to_string())),
+            None => Err((
+                "engine-no-template",
+                "该模型没有对话模板（可能是基础模型），无法用于对话式任务".to_owned(),
+            )),
         },
-    );
-    // The model lives on this thread until the engine is dropped.
-    let _model = loaded.ok();
-    let _ = stopped.recv();
+    };
+    let prompt = match prompt {
+        Ok(prompt) => prompt,
+        Err((code, message)) => {
+            let _ = job.events.send(GenerationEvent::Failed { code, message });
+            return;
+        }
+    };
+    let request = GenerateRequest {
+        prompt,
+        max_tokens: job.request.max_tokens,
+        stop: job.request.stop.clone(),
+        sampling: job.request.sampling,
+        overflow: job.request.overflow,
+    };
+    let events = &job.events;
+    let result = session.generate(&request, &job.cancel, &mut |text| {
+        let _ = events.send(GenerationEvent::Text(text.to_owned()));
+    });
+    let _ = events.send(match result {
+        Ok(report) => GenerationEvent::Done(report),
+        Err(e) => GenerationEvent::Failed {
+            code: e.code(),
+            message: e.to_string(),
+        },
+    });
+}
+
+/// The model's own chat template and its BOS/EOS texts, if it has one.
+fn chat_template(model: &LlamaModel) -> Option<ChatTemplate> {
+    let source = model.meta_val_str("tokenizer.chat_template").ok()?;
+    let vocab = model.vocab();
+    let piece =
+        |token| String::from_utf8_lossy(&vocab.token_to_piece(token, true, None)).into_owned();
+    let template = ChatTemplate::new(&source, piece(vocab.bos()), piece(vocab.eos())).ok()?;
+    Some(template)
 }
 
 fn load(
     request: &LoadRequest,
     shared: &Arc<Mutex<Shared>>,
 ) -> Result<(LlamaModel, ModelInfo), Box<ModelState>> {
-    let spec = &request.spec;
     let started = Instant::now();
     let mut last_percent = 0;
-    let status = status_of(spec, &request.path, &mut |done, total| {
+    let mut progress = |done: u64, total: u64| {
         // Publish whole percents only: listeners may cross a process boundary.
         let percent = (done * 100).checked_div(total).unwrap_or(100);
         if percent != last_percent {
@@ -182,23 +392,56 @@ fn load(
                 },
             );
         }
-    })
-    .map_err(|e| failed(e.code(), e.to_string()))?;
-    match status {
-        FileStatus::Verified => {}
-        FileStatus::Missing => {
-            return Err(Box::new(ModelState::Missing {
-                file: request.path.display().to_string(),
-                hint: format!("运行 gongwen models fetch {} 获取模型", spec.name),
-            }));
+    };
+    let file_name = request.path.file_name().map_or_else(
+        || request.path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let (name, display_name, sha256, size_bytes) = match &request.identity {
+        ModelIdentity::Known(spec) => {
+            let status = status_of(spec, &request.path, &mut progress)
+                .map_err(|e| failed(e.code(), e.to_string()))?;
+            match status {
+                FileStatus::Verified => {}
+                FileStatus::Missing => {
+                    return Err(Box::new(ModelState::Missing {
+                        file: request.path.display().to_string(),
+                        hint: format!("运行 gongwen models fetch {} 获取模型", spec.name),
+                    }));
+                }
+                bad => {
+                    return Err(match bad.into_error(spec) {
+                        Some(e) => failed(e.code(), e.to_string()),
+                        None => failed("model-checksum", "模型文件校验失败".to_owned()),
+                    });
+                }
+            }
+            (
+                spec.name.clone(),
+                spec.display_name.clone(),
+                spec.sha256.clone(),
+                spec.size_bytes,
+            )
         }
-        bad => {
-            let message = bad
-                .into_error(spec)
-                .map_or_else(|| "模型文件校验失败".to_owned(), |e| e.to_string());
-            return Err(failed("model-checksum", message));
+        ModelIdentity::Unregistered => {
+            if !request.path.exists() {
+                return Err(Box::new(ModelState::Missing {
+                    file: request.path.display().to_string(),
+                    hint: "请检查模型文件路径".to_owned(),
+                }));
+            }
+            check_gguf_magic(&request.path)?;
+            let sha256 = sha256_file(&request.path, &mut progress)
+                .map_err(|e| failed(e.code(), e.to_string()))?;
+            let size = std::fs::metadata(&request.path).map_or(0, |m| m.len());
+            (
+                file_name.clone(),
+                format!("未登记模型 {file_name}"),
+                sha256,
+                size,
+            )
         }
-    }
+    };
     let verify_ms = started.elapsed().as_millis() as u64;
 
     let backend =
@@ -222,18 +465,32 @@ fn load(
         )
     })?;
     let info = ModelInfo {
-        name: spec.name.clone(),
-        display_name: spec.display_name.clone(),
-        file: spec.file.clone(),
-        sha256: spec.sha256.clone(),
-        size_bytes: spec.size_bytes,
+        name,
+        display_name,
+        file: file_name,
+        sha256,
+        size_bytes,
         n_params: model.n_params(),
         n_ctx_train: model.n_ctx_train(),
-        has_chat_template: model.chat_template(None).is_ok(),
+        has_chat_template: model.meta_val_str("tokenizer.chat_template").is_ok(),
         verify_ms,
         load_ms: load_started.elapsed().as_millis() as u64,
     };
     Ok((model, info))
+}
+
+/// A file that does not start with "GGUF" is not a model at all: say so
+/// plainly instead of handing it to llama.cpp.
+fn check_gguf_magic(path: &std::path::Path) -> Result<(), Box<ModelState>> {
+    let mut magic = [0u8; 4];
+    let read = File::open(path).and_then(|mut f| f.read_exact(&mut magic));
+    match read {
+        Ok(()) if &magic == b"GGUF" => Ok(()),
+        Ok(()) | Err(_) => Err(failed(
+            "model-not-gguf",
+            format!("{} 不是 GGUF 模型文件", path.display()),
+        )),
+    }
 }
 
 fn failed(code: &'static str, message: String) -> Box<ModelState> {

@@ -1,0 +1,186 @@
+use std::{io::Write, path::PathBuf, process::ExitCode};
+
+use clap::Args;
+use gongwen_engine::{
+    ChatMessage, ContextConfig, Engine, EngineRequest, GenerationEvent, Input, LoadRequest,
+    ModelIdentity, ModelState, Overflow, SamplingParams, StopReason,
+};
+use gongwen_models::{Manifest, models_dir_from_env};
+
+use crate::Failure;
+
+/// `gongwen generate`: a debugging aid that streams a model's answer.
+#[derive(Args)]
+pub struct GenerateArgs {
+    /// 模型：default、test，或 GGUF 文件路径
+    #[arg(long, default_value = "default")]
+    model: String,
+    /// 允许加载模型清单中没有登记的 GGUF 文件（会显示其 SHA-256）
+    #[arg(long)]
+    allow_unregistered: bool,
+    /// 系统提示（仅用于有对话模板的模型）
+    #[arg(long)]
+    system: Option<String>,
+    /// 最多生成的词元数
+    #[arg(long, default_value_t = 256)]
+    max_tokens: u32,
+    /// 采样温度；0 为贪心解码（结果确定）
+    #[arg(long, default_value_t = 0.0)]
+    temperature: f32,
+    #[arg(long, default_value_t = 0)]
+    seed: u32,
+    /// 线程数（默认：物理核心数）
+    #[arg(long)]
+    threads: Option<i32>,
+    /// 上下文长度（词元）
+    #[arg(long, default_value_t = 4096)]
+    ctx: u32,
+    /// 提示文本
+    prompt: String,
+}
+
+/// Resolves `--model` to a load request: a manifest name, or a path that
+/// the manifest knows by file name, or an unregistered path the user allowed.
+pub fn load_request(
+    model: &str,
+    allow_unregistered: bool,
+    context: ContextConfig,
+) -> Result<LoadRequest, Failure> {
+    let manifest = Manifest::builtin()?;
+    if let Ok(spec) = manifest.get(model) {
+        return Ok(LoadRequest {
+            path: spec.path_in(&models_dir_from_env()),
+            identity: ModelIdentity::Known(spec.clone()),
+            context,
+        });
+    }
+    let path = PathBuf::from(model);
+    let known = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| manifest.by_file(n));
+    if let Some(spec) = known {
+        return Ok(LoadRequest {
+            path,
+            identity: ModelIdentity::Known(spec.clone()),
+            context,
+        });
+    }
+    if !allow_unregistered {
+        return Err(Failure {
+            code: "model-unregistered",
+            message: format!(
+                "{model} 不是已登记的模型名称或文件。若确认要加载这个 GGUF 文件，请加 --allow-unregistered"
+            ),
+        });
+    }
+    Ok(LoadRequest {
+        path,
+        identity: ModelIdentity::Unregistered,
+        context,
+    })
+}
+
+/// Starts the engine and waits for the model; a failure becomes a `Failure`.
+pub fn ready_engine(request: LoadRequest) -> Result<(Engine, gongwen_engine::ModelInfo), Failure> {
+    let unregistered = matches!(request.identity, ModelIdentity::Unregistered);
+    let engine = Engine::start(request);
+    match engine.wait_settled() {
+        ModelState::Ready(info) => {
+            if unregistered {
+                eprintln!(
+                    "注意：加载未登记模型 {}（SHA-256 {}）",
+                    info.file, info.sha256
+                );
+            }
+            Ok((engine, info))
+        }
+        ModelState::Missing { file, hint } => Err(Failure {
+            code: "model-missing",
+            message: format!("未找到模型文件 {file}。{hint}"),
+        }),
+        ModelState::Failed { code, message } => Err(Failure { code, message }),
+        other => Err(Failure {
+            code: "internal",
+            message: format!("模型状态异常：{other:?}"),
+        }),
+    }
+}
+
+pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
+    let mut context = ContextConfig::for_this_machine();
+    context.n_ctx = args.ctx;
+    if let Some(threads) = args.threads {
+        context.n_threads = threads;
+    }
+    let (engine, info) =
+        ready_engine(load_request(&args.model, args.allow_unregistered, context)?)?;
+    let input = if info.has_chat_template {
+        let mut messages = Vec::new();
+        if let Some(system) = args.system {
+            messages.push(ChatMessage::system(system));
+        }
+        messages.push(ChatMessage::user(args.prompt));
+        Input::Messages(messages)
+    } else {
+        eprintln!("注意：{} 没有对话模板，按续写方式生成", info.display_name);
+        Input::Text(args.prompt)
+    };
+    let sampling = if args.temperature > 0.0 {
+        SamplingParams {
+            temperature: args.temperature,
+            ..SamplingParams::drafting(args.seed)
+        }
+    } else {
+        SamplingParams::greedy()
+    };
+    let generation = engine.generate(EngineRequest {
+        input,
+        max_tokens: args.max_tokens,
+        stop: Vec::new(),
+        sampling,
+        overflow: Overflow::Error,
+    });
+    let mut stdout = std::io::stdout().lock();
+    let io_error = |e: std::io::Error| Failure {
+        code: "io",
+        message: e.to_string(),
+    };
+    while let Some(event) = generation.next_event() {
+        match event {
+            GenerationEvent::Text(text) => {
+                stdout.write_all(text.as_bytes()).map_err(io_error)?;
+                stdout.flush().map_err(io_error)?;
+            }
+            GenerationEvent::Done(report) => {
+                writeln!(stdout).map_err(io_error)?;
+                eprintln!(
+                    "—— {} 个提示词元（复用 {}），生成 {} 个词元，{:.1} 词元/秒，首词元 {:.0} 毫秒，结束原因：{}",
+                    report.prompt_tokens,
+                    report.reused_prompt_tokens,
+                    report.generated_tokens,
+                    report.tokens_per_second(),
+                    report.time_to_first_token_ms,
+                    stop_reason_label(report.stop_reason),
+                );
+                return Ok(ExitCode::SUCCESS);
+            }
+            GenerationEvent::Failed { code, message } => return Err(Failure { code, message }),
+        }
+    }
+    Err(Failure {
+        code: "engine-gone",
+        message: "模型线程意外退出".to_owned(),
+    })
+}
+
+fn stop_reason_label(reason: StopReason) -> &'static str {
+    match reason {
+        StopReason::EndOfGeneration => "模型结束",
+        StopReason::MaxTokens => "达到长度上限",
+        StopReason::StopString => "遇到停止词",
+        StopReason::Repetition => "检测到重复循环",
+        StopReason::Cancelled => "已取消",
+        StopReason::ContextFull => "上下文已满",
+    }
+}
