@@ -7,6 +7,7 @@
 // A command-line program's job is to print.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod bench;
 mod generate;
 mod models;
 
@@ -28,6 +29,9 @@ enum Command {
     Models(models::ModelsCommand),
     /// 用本机模型生成文本（调试用），逐字输出到标准输出
     Generate(generate::GenerateArgs),
+    /// 性能基准：打印绝对数值，最后一行给出与外部参照的比值
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 /// A failure the user sees: plain Chinese plus a stable code.
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Models(command) => models::run(command),
         Command::Generate(args) => generate::run(args),
+        Command::Bench(command) => bench::run(command),
     };
     match result {
         Ok(code) => code,

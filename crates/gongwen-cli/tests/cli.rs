@@ -156,3 +156,31 @@ fn generate_refuses_an_unregistered_file_unless_allowed() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("[model-not-gguf]"));
 }
+
+#[test]
+fn bench_engine_ends_with_ratios_against_llama_bench() {
+    // Builds llama-bench from the vendored llama.cpp on first use (cached
+    // under ~/.cache/gongwen/llama-bench), then runs both on the test model.
+    let out = gongwen(
+        &real_models_dir(),
+        &["bench", "engine", "--model", "test", "--rounds", "1"],
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout.lines().last().unwrap();
+    let fields: Vec<&str> = last.split_whitespace().collect();
+    assert_eq!(fields.len(), 5, "{last}");
+    assert_eq!(
+        (fields[0], fields[1], fields[3]),
+        ("engine/llama-bench", "pp512", "tg128")
+    );
+    for ratio in [fields[2], fields[4]] {
+        let ratio: f64 = ratio.parse().unwrap();
+        assert!(ratio > 0.0, "{last}");
+    }
+    assert!(stdout.contains("首词元时间"), "{stdout}");
+}

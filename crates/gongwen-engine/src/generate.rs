@@ -159,6 +159,23 @@ pub struct GenerateRequest {
     pub stop: Vec<String>,
     pub sampling: SamplingParams,
     pub overflow: Overflow,
+    /// Generate exactly `max_tokens`, past end-of-generation tokens and
+    /// loops: for benchmarks only.
+    pub run_to_max_tokens: bool,
+    pub prompt_feeding: PromptFeeding,
+}
+
+/// How the prompt is fed to llama.cpp.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PromptFeeding {
+    /// In chunks sized to take about 80 ms each, so a cancel takes effect
+    /// within one chunk. Costs some throughput: small batches use the CPU
+    /// less well.
+    #[default]
+    Cancellable,
+    /// In batches of `n_batch` (llama.cpp's fastest); a cancel waits for
+    /// the batch under way. For work nobody waits on, and for benchmarks.
+    FullBatches,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -350,7 +367,7 @@ impl<'m> Session<'m> {
 
         let reused = self.reuse_prefix(&tokens);
         let prompt_started = Instant::now();
-        if !self.feed_prompt(&tokens[reused..], cancel)? {
+        if !self.feed_prompt(&tokens[reused..], request.prompt_feeding, cancel)? {
             return Ok(GenerationReport {
                 text: String::new(),
                 stop_reason: StopReason::Cancelled,
@@ -388,7 +405,7 @@ impl<'m> Session<'m> {
             if generated.is_empty() {
                 first_token_ms = ms_since(started);
             }
-            if vocab.is_eog(token) {
+            if vocab.is_eog(token) && !request.run_to_max_tokens {
                 break StopReason::EndOfGeneration;
             }
             generated.push(token.0);
@@ -400,7 +417,7 @@ impl<'m> Session<'m> {
                     break StopReason::StopString;
                 }
             }
-            if is_looping(&generated) {
+            if is_looping(&generated) && !request.run_to_max_tokens {
                 break StopReason::Repetition;
             }
             if generated.len() >= request.max_tokens as usize {
@@ -466,6 +483,7 @@ impl<'m> Session<'m> {
     fn feed_prompt(
         &mut self,
         tokens: &[LlamaToken],
+        feeding: PromptFeeding,
         cancel: &AtomicBool,
     ) -> Result<bool, GenerateError> {
         let mut rest = tokens;
@@ -473,12 +491,16 @@ impl<'m> Session<'m> {
             if cancel.load(Ordering::Relaxed) {
                 return Ok(false);
             }
-            let n = self.chunk.min(rest.len());
+            let chunk = match feeding {
+                PromptFeeding::Cancellable => self.chunk,
+                PromptFeeding::FullBatches => self.n_batch,
+            };
+            let n = chunk.min(rest.len());
             let (chunk, tail) = rest.split_at(n);
             let started = Instant::now();
             self.decode(chunk, tail.is_empty())?;
             let per_token_ms = ms_since(started) / n as f64;
-            if per_token_ms > 0.0 {
+            if feeding == PromptFeeding::Cancellable && per_token_ms > 0.0 {
                 let fit = (CHUNK_TARGET_MS / per_token_ms) as usize;
                 self.chunk = fit.clamp(MIN_CHUNK, self.n_batch);
             }

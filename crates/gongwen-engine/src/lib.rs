@@ -13,7 +13,7 @@ mod worker;
 
 pub use generate::{
     ContextConfig, GenerateError, GenerateRequest, GenerationReport, Overflow, Prompt,
-    SamplingParams, Session, StopReason, physical_cores,
+    PromptFeeding, SamplingParams, Session, StopReason, physical_cores,
 };
 pub use state::{ModelInfo, ModelState};
 pub use template::{ChatMessage, ChatTemplate, RenderedPrompt, Role, Segment, TemplateError};

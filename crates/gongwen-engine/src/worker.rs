@@ -19,7 +19,7 @@ use llama_cpp_2::{
 
 use crate::{
     ChatMessage, ChatTemplate, ContextConfig, GenerateError, GenerateRequest, GenerationReport,
-    ModelInfo, ModelState, Overflow, Prompt, SamplingParams, Session,
+    ModelInfo, ModelState, Overflow, Prompt, PromptFeeding, SamplingParams, Session,
 };
 
 /// Which file to load, and what we know about it.
@@ -350,6 +350,8 @@ fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
         stop: job.request.stop.clone(),
         sampling: job.request.sampling,
         overflow: job.request.overflow,
+        run_to_max_tokens: false,
+        prompt_feeding: PromptFeeding::Cancellable,
     };
     let events = &job.events;
     let result = session.generate(&request, &job.cancel, &mut |text| {
@@ -444,6 +446,7 @@ fn load(
     };
     let verify_ms = started.elapsed().as_millis() as u64;
 
+    check_cpu()?;
     let backend =
         backend().map_err(|e| failed("engine-backend", format!("推理引擎初始化失败：{e}")))?;
     publish(shared, ModelState::Loading { progress: 0.0 });
@@ -477,6 +480,27 @@ fn load(
         load_ms: load_started.elapsed().as_millis() as u64,
     };
     Ok((model, info))
+}
+
+/// llama.cpp is compiled for the instruction sets named in
+/// `.cargo/config.toml`; on a CPU without them it would die of an illegal
+/// instruction. Say so instead.
+fn check_cpu() -> Result<(), Box<ModelState>> {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let built_with_avx2 = option_env!("GGML_AVX2") == Some("ON");
+        let has_avx2 = std::arch::is_x86_feature_detected!("avx2")
+            && std::arch::is_x86_feature_detected!("fma")
+            && std::arch::is_x86_feature_detected!("f16c");
+        if built_with_avx2 && !has_avx2 {
+            return Err(failed(
+                "engine-cpu",
+                "此电脑的处理器不支持 AVX2 指令集，无法运行本机模型；不依赖模型的功能照常可用"
+                    .to_owned(),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// A file that does not start with "GGUF" is not a model at all: say so

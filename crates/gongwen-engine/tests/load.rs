@@ -13,8 +13,8 @@ use std::{
 
 use gongwen_engine::{
     ContextConfig, Engine, EngineRequest, GenerateError, GenerateRequest, GenerationEvent, Input,
-    LoadRequest, ModelIdentity, ModelState, Overflow, Prompt, RenderedPrompt, SamplingParams,
-    Segment, Session, StopReason,
+    LoadRequest, ModelIdentity, ModelState, Overflow, Prompt, PromptFeeding, RenderedPrompt,
+    SamplingParams, Segment, Session, StopReason,
 };
 use gongwen_models::{Manifest, models_dir_from_env};
 use llama_cpp_2::model::{LlamaModel, params::LlamaModelParams};
@@ -301,6 +301,8 @@ fn session_reports_prompt_too_long_without_crashing() {
         stop: vec![],
         sampling: SamplingParams::greedy(),
         overflow: Overflow::Error,
+        run_to_max_tokens: false,
+        prompt_feeding: PromptFeeding::Cancellable,
     };
     let err = session
         .generate(&request, &AtomicBool::new(false), &mut |_| {})

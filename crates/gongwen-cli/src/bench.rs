@@ -1,0 +1,142 @@
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::{Args, Subcommand};
+use gongwen_bench::{engine, llama_bench, median};
+use gongwen_engine::{ContextConfig, ModelIdentity, physical_cores};
+
+use crate::{Failure, generate::load_request};
+
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// 推理引擎：与 llama.cpp 自带的 llama-bench 在同一模型、同一线程数下对比
+    Engine(EngineArgs),
+}
+
+#[derive(Args)]
+pub struct EngineArgs {
+    /// 模型：default、test，或 GGUF 文件路径
+    #[arg(long, default_value = "default")]
+    model: String,
+    /// 线程数（默认：物理核心数）
+    #[arg(long)]
+    threads: Option<i32>,
+    /// 轮数：本引擎与 llama-bench 交替运行，取中位数
+    #[arg(long, default_value_t = 3)]
+    rounds: usize,
+}
+
+impl From<gongwen_bench::BenchError> for Failure {
+    fn from(e: gongwen_bench::BenchError) -> Self {
+        Failure {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
+    match command {
+        BenchCommand::Engine(args) => bench_engine(args),
+    }
+}
+
+fn bench_engine(args: EngineArgs) -> Result<ExitCode, Failure> {
+    let threads = args.threads.unwrap_or(physical_cores() as i32);
+    let request = load_request(&args.model, true, ContextConfig::for_this_machine())?;
+    if let ModelIdentity::Known(spec) = &request.identity {
+        let status = gongwen_models::status_of(spec, &request.path, &mut |_, _| {})?;
+        if let Some(e) = status.clone().into_error(spec) {
+            return Err(e.into());
+        }
+        if !status.is_verified() {
+            return Err(Failure {
+                code: "model-missing",
+                message: format!("未找到模型文件 {}", request.path.display()),
+            });
+        }
+    }
+    let cache = PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+        .join(".cache/gongwen/llama-bench");
+    let reference = llama_bench::ensure_built(&cache, physical_cores().max(1), &mut |step| {
+        eprintln!("{step}")
+    })?;
+    let options: Vec<String> = llama_bench::ggml_build_options()
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    println!("模型：{}", request.path.display());
+    println!("线程：{threads}；llama.cpp 构建选项：{}", options.join(" "));
+    println!(
+        "参照：{}（llama-bench 源码取自 {}）",
+        reference.display(),
+        llama_bench::BENCH_SOURCE_PACKAGE
+    );
+
+    let mut ours = engine::EngineFigures::default();
+    let mut theirs_pp = Vec::new();
+    let mut theirs_tg = Vec::new();
+    for round in 1..=args.rounds.max(1) {
+        eprintln!("第 {round} 轮：本引擎");
+        let figures = engine::measure(&request.path, threads, 1)?;
+        eprintln!("第 {round} 轮：llama-bench");
+        let reference_figures = llama_bench::run(&reference, &request.path, threads, 1)?;
+        ours.pp512.extend(figures.pp512);
+        ours.pp512_cancellable.extend(figures.pp512_cancellable);
+        ours.tg128.extend(figures.tg128);
+        ours.ttft_cold_ms.extend(figures.ttft_cold_ms);
+        ours.ttft_reused_ms.extend(figures.ttft_reused_ms);
+        ours.long_prompt_tokens = figures.long_prompt_tokens;
+        theirs_pp.push(reference_figures.pp512);
+        theirs_tg.push(reference_figures.tg128);
+    }
+
+    let pp = median(&ours.pp512);
+    let pp_cancellable = median(&ours.pp512_cancellable);
+    let tg = median(&ours.tg128);
+    let ref_pp = median(&theirs_pp);
+    let ref_tg = median(&theirs_tg);
+    let cold = median(&ours.ttft_cold_ms);
+    let reused = median(&ours.ttft_reused_ms);
+    let fmt = |values: &[f64]| {
+        values
+            .iter()
+            .map(|v| format!("{v:.1}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    println!(
+        "本引擎      pp512 {pp:8.1} t/s（各轮 {}）",
+        fmt(&ours.pp512)
+    );
+    println!(
+        "本引擎      pp512 {pp_cancellable:8.1} t/s 可取消分块输入（各轮 {}）",
+        fmt(&ours.pp512_cancellable)
+    );
+    println!(
+        "本引擎      tg128 {tg:8.1} t/s（各轮 {}）",
+        fmt(&ours.tg128)
+    );
+    println!(
+        "llama-bench pp512 {ref_pp:8.1} t/s（各轮 {}）",
+        fmt(&theirs_pp)
+    );
+    println!(
+        "llama-bench tg128 {ref_tg:8.1} t/s（各轮 {}）",
+        fmt(&theirs_tg)
+    );
+    println!(
+        "首词元时间（{} 词元中文提示）：冷启动 {cold:.0} ms，复用前缀 {reused:.0} ms（{:.1}%）",
+        ours.long_prompt_tokens,
+        if cold > 0.0 {
+            reused * 100.0 / cold
+        } else {
+            0.0
+        }
+    );
+    println!(
+        "engine/llama-bench pp512 {:.2} tg128 {:.2}",
+        if ref_pp > 0.0 { pp / ref_pp } else { 0.0 },
+        if ref_tg > 0.0 { tg / ref_tg } else { 0.0 }
+    );
+    Ok(ExitCode::SUCCESS)
+}
