@@ -14,7 +14,7 @@ die() { printf '错误：%s\n' "$*" >&2; exit 2; }
 APP_PACKAGES=(
   build-essential pkg-config cmake clang libclang-dev
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev
-  python3 fonts-noto-cjk
+  python3 fonts-noto-cjk libgomp1
 )
 # Extra packages the test suite needs: the WebDriver for WebKitGTK and a
 # virtual display.

@@ -42,7 +42,7 @@ pub enum ModelStateDto {
         verify_ms: u64,
     },
     Failed {
-        code: &'static str,
+        code: String,
         message: String,
     },
 }
@@ -68,7 +68,7 @@ impl From<&ModelState> for ModelStateDto {
                 verify_ms: info.verify_ms,
             },
             ModelState::Failed { code, message } => ModelStateDto::Failed {
-                code,
+                code: code.clone(),
                 message: message.clone(),
             },
         }

@@ -7,7 +7,9 @@
 mod commands;
 mod dto;
 
-use gongwen_engine::{ContextConfig, Engine, LoadRequest, ModelIdentity, ModelState};
+use gongwen_engine::{
+    ContextConfig, Engine, LoadRequest, ModelIdentity, ModelState, WorkerCommand,
+};
 use gongwen_models::{Manifest, models_dir_from_env};
 
 pub struct AppState {
@@ -20,23 +22,37 @@ pub struct AppState {
 fn start_engine() -> Engine {
     let name = std::env::var("GONGWEN_MODEL").unwrap_or_else(|_| "default".to_owned());
     let spec = Manifest::builtin().and_then(|m| m.get(&name).cloned());
-    match spec {
-        Ok(spec) => {
+    let worker = WorkerCommand::current_exe();
+    match (spec, worker) {
+        (Ok(spec), Ok(worker)) => {
             let path = spec.path_in(&models_dir_from_env());
-            Engine::start(LoadRequest {
+            let load = LoadRequest {
                 path,
                 identity: ModelIdentity::Known(spec),
                 context: ContextConfig::for_this_machine(),
-            })
+            };
+            Engine::start(load, worker)
         }
-        Err(e) => Engine::unavailable(ModelState::Failed {
-            code: e.code(),
+        (Err(e), _) => Engine::unavailable(ModelState::Failed {
+            code: e.code().to_owned(),
             message: e.to_string(),
+        }),
+        (_, Err(e)) => Engine::unavailable(ModelState::Failed {
+            code: "engine-spawn".to_owned(),
+            message: format!("找不到本程序的路径，无法启动模型进程：{e}"),
         }),
     }
 }
 
 fn main() {
+    // The same binary is the inference worker: llama.cpp runs in a child
+    // process so that its abort() cannot take the window down.
+    if std::env::args().nth(1).as_deref() == Some("engine-worker") {
+        std::process::exit(match gongwen_engine::worker_main() {
+            code if code == std::process::ExitCode::SUCCESS => 0,
+            _ => 1,
+        });
+    }
     let state = AppState {
         engine: start_engine(),
     };

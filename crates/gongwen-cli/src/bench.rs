@@ -28,7 +28,7 @@ pub struct EngineArgs {
 impl From<gongwen_bench::BenchError> for Failure {
     fn from(e: gongwen_bench::BenchError) -> Self {
         Failure {
-            code: e.code(),
+            code: e.code().to_owned(),
             message: e.to_string(),
         }
     }
@@ -50,7 +50,7 @@ fn bench_engine(args: EngineArgs) -> Result<ExitCode, Failure> {
         }
         if !status.is_verified() {
             return Err(Failure {
-                code: "model-missing",
+                code: "model-missing".to_owned(),
                 message: format!("未找到模型文件 {}", request.path.display()),
             });
         }

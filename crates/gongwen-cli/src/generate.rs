@@ -3,7 +3,7 @@ use std::{io::Write, path::PathBuf, process::ExitCode};
 use clap::Args;
 use gongwen_engine::{
     ChatMessage, ContextConfig, Engine, EngineRequest, GenerationEvent, Input, LoadRequest,
-    ModelIdentity, ModelState, Overflow, SamplingParams, StopReason,
+    ModelIdentity, ModelState, Overflow, PromptFeeding, SamplingParams, StopReason, WorkerCommand,
 };
 use gongwen_models::{Manifest, models_dir_from_env};
 
@@ -68,7 +68,7 @@ pub fn load_request(
     }
     if !allow_unregistered {
         return Err(Failure {
-            code: "model-unregistered",
+            code: "model-unregistered".to_owned(),
             message: format!(
                 "{model} 不是已登记的模型名称或文件。若确认要加载这个 GGUF 文件，请加 --allow-unregistered"
             ),
@@ -84,7 +84,11 @@ pub fn load_request(
 /// Starts the engine and waits for the model; a failure becomes a `Failure`.
 pub fn ready_engine(request: LoadRequest) -> Result<(Engine, gongwen_engine::ModelInfo), Failure> {
     let unregistered = matches!(request.identity, ModelIdentity::Unregistered);
-    let engine = Engine::start(request);
+    let worker = WorkerCommand::current_exe().map_err(|e| Failure {
+        code: "engine-spawn".to_owned(),
+        message: format!("找不到本程序的路径，无法启动模型进程：{e}"),
+    })?;
+    let engine = Engine::start(request, worker);
     match engine.wait_settled() {
         ModelState::Ready(info) => {
             if unregistered {
@@ -96,12 +100,12 @@ pub fn ready_engine(request: LoadRequest) -> Result<(Engine, gongwen_engine::Mod
             Ok((engine, info))
         }
         ModelState::Missing { file, hint } => Err(Failure {
-            code: "model-missing",
+            code: "model-missing".to_owned(),
             message: format!("未找到模型文件 {file}。{hint}"),
         }),
-        ModelState::Failed { code, message } => Err(Failure { code, message }),
+        ModelState::Failed { code, message } => Err(Failure::new(&code, message)),
         other => Err(Failure {
-            code: "internal",
+            code: "internal".to_owned(),
             message: format!("模型状态异常：{other:?}"),
         }),
     }
@@ -134,16 +138,17 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     } else {
         SamplingParams::greedy()
     };
-    let generation = engine.generate(EngineRequest {
+    let mut generation = engine.generate(EngineRequest {
         input,
         max_tokens: args.max_tokens,
         stop: Vec::new(),
         sampling,
         overflow: Overflow::Error,
+        prompt_feeding: PromptFeeding::FullBatches,
     });
     let mut stdout = std::io::stdout().lock();
     let io_error = |e: std::io::Error| Failure {
-        code: "io",
+        code: "io".to_owned(),
         message: e.to_string(),
     };
     while let Some(event) = generation.next_event() {
@@ -165,11 +170,11 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 );
                 return Ok(ExitCode::SUCCESS);
             }
-            GenerationEvent::Failed { code, message } => return Err(Failure { code, message }),
+            GenerationEvent::Failed { code, message } => return Err(Failure::new(&code, message)),
         }
     }
     Err(Failure {
-        code: "engine-gone",
+        code: "engine-gone".to_owned(),
         message: "模型线程意外退出".to_owned(),
     })
 }

@@ -32,19 +32,31 @@ enum Command {
     /// 性能基准：打印绝对数值，最后一行给出与外部参照的比值
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// The inference worker process (started by gongwen itself; speaks JSON on stdio).
+    #[command(name = "engine-worker", hide = true)]
+    EngineWorker,
 }
 
 /// A failure the user sees: plain Chinese plus a stable code.
 #[derive(Debug)]
 pub struct Failure {
-    pub code: &'static str,
+    pub code: String,
     pub message: String,
+}
+
+impl Failure {
+    pub fn new(code: &str, message: impl Into<String>) -> Failure {
+        Failure {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
 }
 
 impl From<gongwen_models::ModelError> for Failure {
     fn from(e: gongwen_models::ModelError) -> Self {
         Failure {
-            code: e.code(),
+            code: e.code().to_owned(),
             message: e.to_string(),
         }
     }
@@ -56,6 +68,7 @@ fn main() -> ExitCode {
         Command::Models(command) => models::run(command),
         Command::Generate(args) => generate::run(args),
         Command::Bench(command) => bench::run(command),
+        Command::EngineWorker => return gongwen_engine::worker_main(),
     };
     match result {
         Ok(code) => code,

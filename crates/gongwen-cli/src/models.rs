@@ -68,7 +68,7 @@ fn fetch_one(
     bar.set_style(
         ProgressStyle::with_template("{msg:24} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec}")
             .map_err(|e| Failure {
-                code: "internal",
+                code: "internal".to_owned(),
                 message: e.to_string(),
             })?
             .progress_chars("=> "),
@@ -167,7 +167,7 @@ fn list(manifest: &Manifest, dir: &Path, json: bool) -> Result<ExitCode, Failure
     if json {
         let value = serde_json::json!({ "models_dir": dir, "models": rows });
         out = serde_json::to_string_pretty(&value).map_err(|e| Failure {
-            code: "internal",
+            code: "internal".to_owned(),
             message: e.to_string(),
         })?;
         out.push('\n');
@@ -190,7 +190,7 @@ fn list(manifest: &Manifest, dir: &Path, json: bool) -> Result<ExitCode, Failure
     std::io::stdout()
         .write_all(out.as_bytes())
         .map_err(|e| Failure {
-            code: "io",
+            code: "io".to_owned(),
             message: e.to_string(),
         })?;
     Ok(ExitCode::SUCCESS)

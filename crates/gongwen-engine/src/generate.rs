@@ -16,6 +16,7 @@ use llama_cpp_2::{
     sampling::LlamaSampler,
     token::LlamaToken,
 };
+use serde::{Deserialize, Serialize};
 
 use crate::{
     RenderedPrompt, Segment,
@@ -24,7 +25,7 @@ use crate::{
 
 /// How the context is set up. llama-cpp-2's defaults are wrong for us: 4
 /// threads (half speed on 2 cores) and a 512-token context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ContextConfig {
     pub n_ctx: u32,
     pub n_batch: u32,
@@ -69,7 +70,7 @@ pub fn physical_cores() -> usize {
 
 /// Sampling settings. `temperature <= 0` means greedy: deterministic, for
 /// tests and for tasks that want the single most likely answer.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SamplingParams {
     pub temperature: f32,
     pub top_k: i32,
@@ -144,7 +145,7 @@ pub enum Prompt {
 }
 
 /// What to do when the prompt does not fit the context.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Overflow {
     Error,
     /// Cut the end off the longest content segment (a long document) until
@@ -166,7 +167,7 @@ pub struct GenerateRequest {
 }
 
 /// How the prompt is fed to llama.cpp.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum PromptFeeding {
     /// In chunks sized to take about 80 ms each, so a cancel takes effect
     /// within one chunk. Costs some throughput: small batches use the CPU
@@ -178,7 +179,7 @@ pub enum PromptFeeding {
     FullBatches,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum StopReason {
     /// The model ended its turn (any end-of-generation token).
     EndOfGeneration,
@@ -191,7 +192,7 @@ pub enum StopReason {
     ContextFull,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GenerationReport {
     pub text: String,
     pub stop_reason: StopReason,

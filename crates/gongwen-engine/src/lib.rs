@@ -1,22 +1,25 @@
 //! Local inference on llama.cpp.
 //!
-//! One model is loaded once, on one engine thread that owns it; callers see
-//! its [`ModelState`] through [`Engine::state`] and [`Engine::subscribe`].
-//! Loading verifies the file's SHA-256 against the manifest first: a damaged
-//! or replaced model is refused before llama.cpp parses a byte of it.
+//! [`Engine`] runs the model in a worker process (`process.rs`), so that a
+//! llama.cpp `abort()` takes down the worker and not the app; inside the
+//! worker, [`LocalEngine`] owns the model on one thread and serves requests
+//! in order. Loading verifies the file's SHA-256 against the manifest first:
+//! a damaged or replaced model is refused before llama.cpp parses a byte of it.
 
+mod events;
 mod generate;
+mod local;
+mod process;
 mod state;
 mod template;
 mod text;
-mod worker;
 
+pub use events::{Canceller, Generation, GenerationEvent};
 pub use generate::{
     ContextConfig, GenerateError, GenerateRequest, GenerationReport, Overflow, Prompt,
     PromptFeeding, SamplingParams, Session, StopReason, physical_cores,
 };
+pub use local::{EngineRequest, Input, LoadRequest, LocalEngine, ModelIdentity, backend};
+pub use process::{Engine, WorkerCommand, worker_main};
 pub use state::{ModelInfo, ModelState};
 pub use template::{ChatMessage, ChatTemplate, RenderedPrompt, Role, Segment, TemplateError};
-pub use worker::{
-    Engine, EngineRequest, Generation, GenerationEvent, Input, LoadRequest, ModelIdentity, backend,
-};

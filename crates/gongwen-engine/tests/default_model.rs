@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)] // Test helpers may panic: that is a failed test.
 
 use gongwen_engine::{
-    ChatMessage, ContextConfig, Engine, EngineRequest, Input, LoadRequest, ModelIdentity,
+    ChatMessage, ContextConfig, EngineRequest, Input, LoadRequest, LocalEngine, ModelIdentity,
     ModelState, StopReason,
 };
 use gongwen_models::{Manifest, models_dir_from_env};
@@ -15,7 +15,7 @@ fn a_chinese_prompt_yields_coherent_chinese() {
     let spec = Manifest::builtin().unwrap().get("default").unwrap().clone();
     let path = spec.path_in(&models_dir_from_env());
     assert!(path.exists(), "run `gongwen models fetch default` first");
-    let engine = Engine::start(LoadRequest {
+    let engine = LocalEngine::start(LoadRequest {
         path,
         identity: ModelIdentity::Known(spec),
         context: ContextConfig {

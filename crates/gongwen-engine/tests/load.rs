@@ -12,9 +12,9 @@ use std::{
 };
 
 use gongwen_engine::{
-    ContextConfig, Engine, EngineRequest, GenerateError, GenerateRequest, GenerationEvent, Input,
-    LoadRequest, ModelIdentity, ModelState, Overflow, Prompt, PromptFeeding, RenderedPrompt,
-    SamplingParams, Segment, Session, StopReason,
+    ContextConfig, EngineRequest, GenerateError, GenerateRequest, GenerationEvent, Input,
+    LoadRequest, LocalEngine, ModelIdentity, ModelState, Overflow, Prompt, PromptFeeding,
+    RenderedPrompt, SamplingParams, Segment, Session, StopReason,
 };
 use gongwen_models::{Manifest, models_dir_from_env};
 use llama_cpp_2::model::{LlamaModel, params::LlamaModelParams};
@@ -46,7 +46,7 @@ fn test_model() -> LoadRequest {
     }
 }
 
-fn ready(engine: &Engine) {
+fn ready(engine: &LocalEngine) {
     let state = engine.wait_settled();
     assert!(matches!(state, ModelState::Ready(_)), "{state:?}");
 }
@@ -55,7 +55,7 @@ const PROMPT: &str = "关于做好2026年安全生产工作的通知\n各区人�
 
 #[test]
 fn loads_the_test_model_after_verifying_it() {
-    let engine = Engine::start(test_model());
+    let engine = LocalEngine::start(test_model());
     let (tx, rx) = std::sync::mpsc::channel();
     engine.subscribe(move |state| {
         let _ = tx.send(state.clone());
@@ -86,7 +86,7 @@ fn loads_the_test_model_after_verifying_it() {
 
 #[test]
 fn streamed_text_equals_the_final_text_and_greedy_is_deterministic() {
-    let engine = Engine::start(test_model());
+    let engine = LocalEngine::start(test_model());
     ready(&engine);
     let run = || {
         let mut streamed = String::new();
@@ -107,7 +107,7 @@ fn streamed_text_equals_the_final_text_and_greedy_is_deterministic() {
 
     // A fresh engine, with nothing cached, agrees too.
     drop(engine);
-    let fresh = Engine::start(test_model());
+    let fresh = LocalEngine::start(test_model());
     ready(&fresh);
     let third = fresh
         .generate(EngineRequest::greedy(Input::Text(PROMPT.into()), 48))
@@ -119,7 +119,7 @@ fn streamed_text_equals_the_final_text_and_greedy_is_deterministic() {
 
 #[test]
 fn a_shared_prefix_is_not_evaluated_again() {
-    let engine = Engine::start(test_model());
+    let engine = LocalEngine::start(test_model());
     ready(&engine);
     let document = "第一条 为规范公文处理工作，制定本办法。".repeat(20);
     let ask = |question: &str| {
@@ -150,11 +150,11 @@ fn a_shared_prefix_is_not_evaluated_again() {
 
 #[test]
 fn cancel_stops_generation_promptly() {
-    let engine = Engine::start(test_model());
+    let engine = LocalEngine::start(test_model());
     ready(&engine);
     let mut request = EngineRequest::greedy(Input::Text(PROMPT.into()), 1500);
     request.sampling = SamplingParams::drafting(7);
-    let generation = engine.generate(request);
+    let mut generation = engine.generate(request);
     // Wait for the first text, then cancel.
     let mut pieces = 0;
     while let Some(GenerationEvent::Text(_)) = generation.next_event() {
@@ -177,7 +177,7 @@ fn cancel_stops_generation_promptly() {
 
 #[test]
 fn cancel_interrupts_a_long_prompt() {
-    let engine = Engine::start(LoadRequest {
+    let engine = LocalEngine::start(LoadRequest {
         context: ContextConfig {
             n_ctx: 8192,
             ..small_context()
@@ -186,7 +186,10 @@ fn cancel_interrupts_a_long_prompt() {
     });
     ready(&engine);
     let long = "各地区各部门要坚持稳中求进工作总基调，完整准确全面贯彻新发展理念。".repeat(200);
-    let generation = engine.generate(EngineRequest::greedy(Input::Text(long), 8));
+    let mut request = EngineRequest::greedy(Input::Text(long), 8);
+    // In process there is no worker to kill: chunks make the cancel prompt.
+    request.prompt_feeding = PromptFeeding::Cancellable;
+    let generation = engine.generate(request);
     std::thread::sleep(Duration::from_millis(100));
     let asked = Instant::now();
     generation.cancel();
@@ -202,7 +205,7 @@ fn cancel_interrupts_a_long_prompt() {
 
 #[test]
 fn too_long_input_is_an_error_or_an_explicit_truncation() {
-    let engine = Engine::start(LoadRequest {
+    let engine = LocalEngine::start(LoadRequest {
         context: ContextConfig {
             n_ctx: 512,
             ..small_context()
@@ -227,7 +230,7 @@ fn too_long_input_is_an_error_or_an_explicit_truncation() {
 
 #[test]
 fn chat_requests_on_a_model_without_a_template_fail_plainly() {
-    let engine = Engine::start(test_model());
+    let engine = LocalEngine::start(test_model());
     ready(&engine);
     let err = engine
         .generate(EngineRequest::greedy(
@@ -323,7 +326,7 @@ fn tampered_model_is_refused_before_loading() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0x5a;
     std::fs::write(&copy, &bytes).unwrap();
-    let engine = Engine::start(LoadRequest {
+    let engine = LocalEngine::start(LoadRequest {
         path: copy,
         ..request
     });
@@ -343,7 +346,7 @@ fn truncated_model_is_refused() {
     let copy = dir.path().join("gemma-3-270m-q4_k_m.gguf");
     let bytes = std::fs::read(&request.path).unwrap();
     std::fs::write(&copy, &bytes[..bytes.len() / 3]).unwrap();
-    let engine = Engine::start(LoadRequest {
+    let engine = LocalEngine::start(LoadRequest {
         path: copy.clone(),
         ..request
     });
@@ -352,7 +355,7 @@ fn truncated_model_is_refused() {
         other => panic!("expected a size failure, got {other:?}"),
     }
     // Loaded as an unregistered file, llama.cpp itself refuses it cleanly.
-    let engine = Engine::start(LoadRequest {
+    let engine = LocalEngine::start(LoadRequest {
         path: copy,
         identity: ModelIdentity::Unregistered,
         context: small_context(),
@@ -368,7 +371,7 @@ fn a_file_that_is_not_gguf_is_named_as_such() {
     let dir = tempfile::tempdir().unwrap();
     let fake = dir.path().join("报告.gguf");
     std::fs::write(&fake, "这是一份文档，不是模型。").unwrap();
-    let engine = Engine::start(LoadRequest {
+    let engine = LocalEngine::start(LoadRequest {
         path: fake,
         identity: ModelIdentity::Unregistered,
         context: small_context(),
@@ -390,7 +393,7 @@ fn an_unregistered_model_loads_when_allowed_and_reports_its_hash() {
     let dir = tempfile::tempdir().unwrap();
     let renamed = dir.path().join("office-model.gguf");
     std::os::unix::fs::symlink(&path, &renamed).unwrap();
-    let engine = Engine::start(LoadRequest {
+    let engine = LocalEngine::start(LoadRequest {
         path: renamed,
         identity: ModelIdentity::Unregistered,
         context: small_context(),
@@ -408,7 +411,7 @@ fn an_unregistered_model_loads_when_allowed_and_reports_its_hash() {
 fn missing_model_says_how_to_get_it_and_requests_fail_with_the_reason() {
     let request = test_model();
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(LoadRequest {
+    let engine = LocalEngine::start(LoadRequest {
         path: dir.path().join("gemma-3-270m-q4_k_m.gguf"),
         ..request
     });

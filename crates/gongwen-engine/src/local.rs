@@ -3,7 +3,7 @@ use std::{
     io::Read,
     path::PathBuf,
     sync::{
-        Arc, Mutex, MutexGuard, OnceLock,
+        Arc, OnceLock,
         atomic::{AtomicBool, Ordering},
         mpsc,
     },
@@ -17,20 +17,24 @@ use llama_cpp_2::{
     model::{LlamaModel, params::LlamaModelParams},
 };
 
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc as events_channel;
+
 use crate::{
-    ChatMessage, ChatTemplate, ContextConfig, GenerateError, GenerateRequest, GenerationReport,
-    ModelInfo, ModelState, Overflow, Prompt, PromptFeeding, SamplingParams, Session,
+    ChatMessage, ChatTemplate, ContextConfig, GenerateError, GenerateRequest, Generation,
+    GenerationEvent, ModelInfo, ModelState, Overflow, Prompt, PromptFeeding, SamplingParams,
+    Session, state::StateBoard,
 };
 
 /// Which file to load, and what we know about it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoadRequest {
     pub path: PathBuf,
     pub identity: ModelIdentity,
     pub context: ContextConfig,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum ModelIdentity {
     /// In the manifest: loads only if size and SHA-256 match.
     Known(ModelSpec),
@@ -40,16 +44,17 @@ pub enum ModelIdentity {
 }
 
 /// What the model is asked to do.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct EngineRequest {
     pub input: Input,
     pub max_tokens: u32,
     pub stop: Vec<String>,
     pub sampling: SamplingParams,
     pub overflow: Overflow,
+    pub prompt_feeding: PromptFeeding,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Input {
     /// Rendered with the model's own chat template.
     Messages(Vec<ChatMessage>),
@@ -58,7 +63,9 @@ pub enum Input {
 }
 
 impl EngineRequest {
-    /// Greedy, deterministic: for tests and extraction tasks.
+    /// Greedy, deterministic: for tests and extraction tasks. The prompt goes
+    /// in full batches (fastest): through [`crate::Engine`], a cancel still
+    /// takes effect at once, since a worker that does not stop is replaced.
     pub fn greedy(input: Input, max_tokens: u32) -> EngineRequest {
         EngineRequest {
             input,
@@ -66,101 +73,45 @@ impl EngineRequest {
             stop: Vec::new(),
             sampling: SamplingParams::greedy(),
             overflow: Overflow::Error,
+            prompt_feeding: PromptFeeding::FullBatches,
         }
-    }
-}
-
-/// Events of one generation, in order: any number of `Text`, then exactly
-/// one `Done` or `Failed`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum GenerationEvent {
-    Text(String),
-    Done(GenerationReport),
-    Failed { code: &'static str, message: String },
-}
-
-/// A running generation: its events, and a way to stop it.
-pub struct Generation {
-    events: mpsc::Receiver<GenerationEvent>,
-    cancel: Arc<AtomicBool>,
-}
-
-impl Generation {
-    /// Asks the engine to stop; it does so at its next check (between
-    /// decodes), and the generation ends with `StopReason::Cancelled`.
-    pub fn cancel(&self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-
-    pub fn canceller(&self) -> Arc<AtomicBool> {
-        Arc::clone(&self.cancel)
-    }
-
-    /// The next event; `None` after the last one.
-    pub fn next_event(&self) -> Option<GenerationEvent> {
-        self.events.recv().ok()
-    }
-
-    /// Runs to the end, calling `on_text` for each piece.
-    pub fn finish(
-        self,
-        mut on_text: impl FnMut(&str),
-    ) -> Result<GenerationReport, (&'static str, String)> {
-        while let Some(event) = self.next_event() {
-            match event {
-                GenerationEvent::Text(text) => on_text(&text),
-                GenerationEvent::Done(report) => return Ok(report),
-                GenerationEvent::Failed { code, message } => return Err((code, message)),
-            }
-        }
-        Err(("engine-gone", "模型线程已退出".to_owned()))
     }
 }
 
 struct Job {
     request: EngineRequest,
     cancel: Arc<AtomicBool>,
-    events: mpsc::Sender<GenerationEvent>,
-}
-
-type Listener = Box<dyn FnMut(&ModelState) -> bool + Send>;
-
-struct Shared {
-    state: ModelState,
-    /// Each returns `false` once it no longer wants updates (its window closed).
-    listeners: Vec<Listener>,
+    events: events_channel::UnboundedSender<GenerationEvent>,
 }
 
 /// Handle to the engine thread, which owns the model and its context
 /// (neither may cross threads). Requests are served one at a time, in
-/// order. Dropping the handle stops the thread.
-pub struct Engine {
-    shared: Arc<Mutex<Shared>>,
+/// order. Dropping the handle stops the thread. It runs inside the worker
+/// process (see `process.rs`); tests and benchmarks also use it directly.
+pub struct LocalEngine {
+    shared: Arc<StateBoard>,
     jobs: Option<mpsc::Sender<Job>>,
     thread: Option<thread::JoinHandle<()>>,
 }
 
-impl Engine {
+impl LocalEngine {
     /// Starts the engine thread, which verifies and loads the model in the
     /// background. Returns at once.
-    pub fn start(request: LoadRequest) -> Engine {
-        let shared = Arc::new(Mutex::new(Shared {
-            state: ModelState::Verifying { progress: 0.0 },
-            listeners: Vec::new(),
-        }));
+    pub fn start(request: LoadRequest) -> LocalEngine {
+        let shared = Arc::new(StateBoard::new(ModelState::Verifying { progress: 0.0 }));
         let (jobs, queue) = mpsc::channel();
         let thread_shared = Arc::clone(&shared);
         let thread = thread::Builder::new()
             .name("gongwen-engine".into())
             .spawn(move || run(request, thread_shared, queue));
         match thread {
-            Ok(thread) => Engine {
+            Ok(thread) => LocalEngine {
                 shared,
                 jobs: Some(jobs),
                 thread: Some(thread),
             },
-            Err(e) => Engine::unavailable(ModelState::Failed {
-                code: "engine-thread",
+            Err(e) => LocalEngine::unavailable(ModelState::Failed {
+                code: "engine-thread".to_owned(),
                 message: format!("无法启动模型线程：{e}"),
             }),
         }
@@ -168,47 +119,33 @@ impl Engine {
 
     /// An engine with no model and no thread, for when there is nothing to
     /// load (an unknown model name, say). `state` must be settled.
-    pub fn unavailable(state: ModelState) -> Engine {
-        Engine {
-            shared: Arc::new(Mutex::new(Shared {
-                state,
-                listeners: Vec::new(),
-            })),
+    pub fn unavailable(state: ModelState) -> LocalEngine {
+        LocalEngine {
+            shared: Arc::new(StateBoard::new(state)),
             jobs: None,
             thread: None,
         }
     }
 
     pub fn state(&self) -> ModelState {
-        lock(&self.shared).state.clone()
+        self.shared.get()
     }
 
     /// Calls `listener` with the current state now and with every change,
     /// until it returns `false`. It runs on the engine thread: keep it short.
-    pub fn subscribe(&self, mut listener: impl FnMut(&ModelState) -> bool + Send + 'static) {
-        let mut shared = lock(&self.shared);
-        if listener(&shared.state) {
-            shared.listeners.push(Box::new(listener));
-        }
+    pub fn subscribe(&self, listener: impl FnMut(&ModelState) -> bool + Send + 'static) {
+        self.shared.subscribe(listener);
     }
 
     /// Blocks until loading has settled (ready, missing or failed).
     pub fn wait_settled(&self) -> ModelState {
-        let (sender, receiver) = mpsc::sync_channel(1);
-        self.subscribe(move |state| {
-            if state.is_settled() {
-                let _ = sender.try_send(state.clone());
-                return false;
-            }
-            true
-        });
-        receiver.recv().unwrap_or_else(|_| self.state())
+        self.shared.wait_settled()
     }
 
     /// Queues a request. Events arrive on the returned handle; a request
     /// made before the model is ready waits for it, and fails if it fails.
     pub fn generate(&self, request: EngineRequest) -> Generation {
-        let (events, receiver) = mpsc::channel();
+        let (events, receiver) = events_channel::unbounded_channel();
         let cancel = Arc::new(AtomicBool::new(false));
         let job = Job {
             request,
@@ -222,14 +159,14 @@ impl Engine {
         } else {
             let _ = job.events.send(unavailable_event(&self.state()));
         }
-        Generation {
-            events: receiver,
-            cancel,
-        }
+        Generation::new(
+            receiver,
+            Arc::new(move || cancel.store(true, Ordering::Relaxed)),
+        )
     }
 }
 
-impl Drop for Engine {
+impl Drop for LocalEngine {
     fn drop(&mut self) {
         self.jobs.take();
         if let Some(thread) = self.thread.take() {
@@ -238,35 +175,14 @@ impl Drop for Engine {
     }
 }
 
-fn unavailable_event(state: &ModelState) -> GenerationEvent {
+pub(crate) fn unavailable_event(state: &ModelState) -> GenerationEvent {
     match state {
-        ModelState::Failed { code, message } => GenerationEvent::Failed {
-            code,
-            message: message.clone(),
-        },
-        ModelState::Missing { hint, .. } => GenerationEvent::Failed {
-            code: "model-missing",
-            message: format!("模型未安装：{hint}"),
-        },
-        _ => GenerationEvent::Failed {
-            code: "engine-gone",
-            message: "模型线程已退出".to_owned(),
-        },
+        ModelState::Failed { code, message } => GenerationEvent::failed(code, message.clone()),
+        ModelState::Missing { hint, .. } => {
+            GenerationEvent::failed("model-missing", format!("模型未安装：{hint}"))
+        }
+        _ => GenerationEvent::failed("engine-gone", "模型线程已退出"),
     }
-}
-
-fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
-    // A listener that panicked must not take the status bar down with it.
-    shared
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
-}
-
-fn publish(shared: &Mutex<Shared>, state: ModelState) {
-    let mut shared = lock(shared);
-    shared.state = state;
-    let Shared { state, listeners } = &mut *shared;
-    listeners.retain_mut(|listener| listener(state));
 }
 
 /// llama.cpp allows one backend per process; it lives as long as the process.
@@ -283,7 +199,7 @@ pub fn backend() -> Result<&'static LlamaBackend, String> {
         .map_err(Clone::clone)
 }
 
-fn run(request: LoadRequest, shared: Arc<Mutex<Shared>>, jobs: mpsc::Receiver<Job>) {
+fn run(request: LoadRequest, shared: Arc<StateBoard>, jobs: mpsc::Receiver<Job>) {
     let loaded = load(&request, &shared).map(|(model, info)| {
         let template = chat_template(&model);
         (model, info, template)
@@ -292,7 +208,7 @@ fn run(request: LoadRequest, shared: Arc<Mutex<Shared>>, jobs: mpsc::Receiver<Jo
         Ok(loaded) => loaded,
         Err(state) => {
             let event = unavailable_event(&state);
-            publish(&shared, *state);
+            shared.publish(*state);
             for job in jobs {
                 let _ = job.events.send(event.clone());
             }
@@ -306,18 +222,18 @@ fn run(request: LoadRequest, shared: Arc<Mutex<Shared>>, jobs: mpsc::Receiver<Jo
         Ok(session) => session,
         Err(e) => {
             let state = ModelState::Failed {
-                code: e.code(),
+                code: e.code().to_owned(),
                 message: e.to_string(),
             };
             let event = unavailable_event(&state);
-            publish(&shared, state);
+            shared.publish(state);
             for job in jobs {
                 let _ = job.events.send(event.clone());
             }
             return;
         }
     };
-    publish(&shared, ModelState::Ready(info));
+    shared.publish(ModelState::Ready(info));
     for job in jobs {
         serve(&mut session, template.as_ref(), job);
     }
@@ -340,7 +256,7 @@ fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
     let prompt = match prompt {
         Ok(prompt) => prompt,
         Err((code, message)) => {
-            let _ = job.events.send(GenerationEvent::Failed { code, message });
+            let _ = job.events.send(GenerationEvent::failed(code, message));
             return;
         }
     };
@@ -351,7 +267,7 @@ fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
         sampling: job.request.sampling,
         overflow: job.request.overflow,
         run_to_max_tokens: false,
-        prompt_feeding: PromptFeeding::Cancellable,
+        prompt_feeding: job.request.prompt_feeding,
     };
     let events = &job.events;
     let result = session.generate(&request, &job.cancel, &mut |text| {
@@ -359,10 +275,7 @@ fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
     });
     let _ = events.send(match result {
         Ok(report) => GenerationEvent::Done(report),
-        Err(e) => GenerationEvent::Failed {
-            code: e.code(),
-            message: e.to_string(),
-        },
+        Err(e) => GenerationEvent::failed(e.code(), e.to_string()),
     });
 }
 
@@ -378,7 +291,7 @@ fn chat_template(model: &LlamaModel) -> Option<ChatTemplate> {
 
 fn load(
     request: &LoadRequest,
-    shared: &Arc<Mutex<Shared>>,
+    shared: &Arc<StateBoard>,
 ) -> Result<(LlamaModel, ModelInfo), Box<ModelState>> {
     let started = Instant::now();
     let mut last_percent = 0;
@@ -387,12 +300,9 @@ fn load(
         let percent = (done * 100).checked_div(total).unwrap_or(100);
         if percent != last_percent {
             last_percent = percent;
-            publish(
-                shared,
-                ModelState::Verifying {
-                    progress: percent as f32 / 100.0,
-                },
-            );
+            shared.publish(ModelState::Verifying {
+                progress: percent as f32 / 100.0,
+            });
         }
     };
     let file_name = request.path.file_name().map_or_else(
@@ -449,14 +359,14 @@ fn load(
     check_cpu()?;
     let backend =
         backend().map_err(|e| failed("engine-backend", format!("推理引擎初始化失败：{e}")))?;
-    publish(shared, ModelState::Loading { progress: 0.0 });
+    shared.publish(ModelState::Loading { progress: 0.0 });
     let progress_shared = Arc::clone(shared);
     let mut last_percent = 0;
     let params = LlamaModelParams::default().with_progress_callback(move |progress| {
         let percent = (progress * 100.0) as u32;
         if percent != last_percent {
             last_percent = percent;
-            publish(&progress_shared, ModelState::Loading { progress });
+            progress_shared.publish(ModelState::Loading { progress });
         }
         true
     });
@@ -517,6 +427,9 @@ fn check_gguf_magic(path: &std::path::Path) -> Result<(), Box<ModelState>> {
     }
 }
 
-fn failed(code: &'static str, message: String) -> Box<ModelState> {
-    Box::new(ModelState::Failed { code, message })
+fn failed(code: &str, message: String) -> Box<ModelState> {
+    Box::new(ModelState::Failed {
+        code: code.to_owned(),
+        message,
+    })
 }
