@@ -192,48 +192,31 @@ pub struct Engine {
 impl Engine {
     /// Starts a worker and asks it to load the model. Returns at once.
     pub fn start(load: LoadRequest, command: WorkerCommand) -> Engine {
-        let host = Arc::new(Host {
-            board: StateBoard::new(ModelState::Verifying { progress: 0.0 }),
+        let host = Arc::new(Host::new(
+            ModelState::Verifying { progress: 0.0 },
             command,
             load,
-            worker: Mutex::new(None),
-            pending: Mutex::default(),
-            next_id: AtomicU64::new(1),
-            next_incarnation: AtomicU64::new(1),
-            crashes: Mutex::default(),
-            shutting_down: AtomicBool::new(false),
-            respawning: AtomicBool::new(false),
-            killed_for_cancel: AtomicU64::new(QUEUED),
-            dying: Mutex::new(None),
-        });
+        ));
         Host::spawn(&host);
         Engine { host }
     }
 
     /// An engine with nothing to run (an unknown model name, say).
     pub fn unavailable(state: ModelState) -> Engine {
-        let host = Arc::new(Host {
-            board: StateBoard::new(state),
-            command: WorkerCommand {
-                program: PathBuf::new(),
-                args: Vec::new(),
-            },
-            load: LoadRequest {
-                path: PathBuf::new(),
-                identity: crate::ModelIdentity::Unregistered,
-                context: crate::ContextConfig::for_this_machine(),
-            },
-            worker: Mutex::new(None),
-            pending: Mutex::default(),
-            next_id: AtomicU64::new(1),
-            next_incarnation: AtomicU64::new(1),
-            crashes: Mutex::default(),
-            shutting_down: AtomicBool::new(true),
-            respawning: AtomicBool::new(false),
-            killed_for_cancel: AtomicU64::new(QUEUED),
-            dying: Mutex::new(None),
-        });
-        Engine { host }
+        let nothing = WorkerCommand {
+            program: PathBuf::new(),
+            args: Vec::new(),
+        };
+        let no_model = LoadRequest {
+            path: PathBuf::new(),
+            identity: crate::ModelIdentity::Unregistered,
+            context: crate::ContextConfig::for_this_machine(),
+        };
+        let host = Host::new(state, nothing, no_model);
+        host.shutting_down.store(true, Ordering::SeqCst);
+        Engine {
+            host: Arc::new(host),
+        }
     }
 
     pub fn state(&self) -> ModelState {
@@ -340,6 +323,23 @@ fn write_message(stdin: &mut ChildStdin, message: &ToWorker) -> std::io::Result<
 }
 
 impl Host {
+    fn new(state: ModelState, command: WorkerCommand, load: LoadRequest) -> Host {
+        Host {
+            board: StateBoard::new(state),
+            command,
+            load,
+            worker: Mutex::new(None),
+            pending: Mutex::default(),
+            next_id: AtomicU64::new(1),
+            next_incarnation: AtomicU64::new(1),
+            crashes: Mutex::default(),
+            shutting_down: AtomicBool::new(false),
+            respawning: AtomicBool::new(false),
+            killed_for_cancel: AtomicU64::new(QUEUED),
+            dying: Mutex::new(None),
+        }
+    }
+
     /// True while a replacement worker is on its way.
     fn restarting(&self) -> bool {
         !self.shutting_down.load(Ordering::SeqCst) && self.respawning.load(Ordering::SeqCst)
@@ -354,21 +354,17 @@ impl Host {
         }
     }
 
+    /// Removes and returns the requests of one worker (or the queued ones).
+    fn take_pending(&self, incarnation: u64) -> Vec<(u64, Pending)> {
+        lock(&self.pending)
+            .extract_if(|_, job| job.incarnation == incarnation)
+            .collect()
+    }
+
     /// Nobody will serve what waited for a new worker: say why.
     fn fail_queued(&self) {
-        let queued: Vec<Pending> = {
-            let mut pending = lock(&self.pending);
-            let ids: Vec<u64> = pending
-                .iter()
-                .filter(|(_, job)| job.incarnation == QUEUED)
-                .map(|(id, _)| *id)
-                .collect();
-            ids.into_iter()
-                .filter_map(|id| pending.remove(&id))
-                .collect()
-        };
         let event = unavailable_event(&self.board.get());
-        for job in queued {
+        for (_, job) in self.take_pending(QUEUED) {
             let _ = job.events.send(event.clone());
         }
     }
@@ -519,17 +515,7 @@ impl Host {
         if host.shutting_down.load(Ordering::SeqCst) {
             return;
         }
-        let orphans: Vec<(u64, Pending)> = {
-            let mut pending = lock(&host.pending);
-            let ids: Vec<u64> = pending
-                .iter()
-                .filter(|(_, job)| job.incarnation == incarnation)
-                .map(|(id, _)| *id)
-                .collect();
-            ids.into_iter()
-                .filter_map(|id| pending.remove(&id).map(|job| (id, job)))
-                .collect()
-        };
+        let orphans = host.take_pending(incarnation);
         let mut requeue = Vec::new();
         for (id, job) in orphans {
             let event = if job.cancel_requested {
