@@ -4,6 +4,14 @@
 //! Invariant: this crate knows nothing about Tauri, SQLite, llama.cpp or the
 //! file system. Everything here is a pure function of its inputs.
 
+pub mod calendar;
+mod document;
 mod kind;
+pub mod structure;
 
+pub use document::{
+    Attendance, Block, Classification, DocNumber, Document, Layout, SecrecyLevel, Urgency,
+    WrittenDate,
+};
 pub use kind::{Direction, DocKind, UnknownDocKind};
+pub use structure::{KindSource, Structured, structure, to_plain_text};
