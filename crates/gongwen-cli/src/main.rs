@@ -9,6 +9,7 @@
 
 mod bench;
 mod generate;
+mod import;
 mod models;
 
 use std::process::ExitCode;
@@ -27,6 +28,8 @@ enum Command {
     /// 模型：获取、列出与校验
     #[command(subcommand)]
     Models(models::ModelsCommand),
+    /// 导入文件并识别公文结构（一键排版）
+    Import(import::ImportArgs),
     /// 用本机模型生成文本（调试用），逐字输出到标准输出
     Generate(generate::GenerateArgs),
     /// 性能基准：打印绝对数值，最后一行给出与外部参照的比值
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Models(command) => models::run(command),
         Command::Generate(args) => generate::run(args),
+        Command::Import(args) => import::run(args),
         Command::Bench(command) => bench::run(command),
         Command::EngineWorker => return gongwen_engine::worker_main(),
     };

@@ -184,3 +184,44 @@ fn bench_engine_ends_with_ratios_against_llama_bench() {
     }
     assert!(stdout.contains("首词元时间"), "{stdout}");
 }
+
+#[test]
+fn import_recovers_structure_from_a_gbk_text_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "X政办发〔2026〕7号\r\n关于做好防汛工作的通知\r\n各区人民政府：\r\n一、加强值守\r\n各单位要严格执行24小时值班制度。\r\nXX市人民政府办公室\r\n2026年6月1日\r\n";
+    // Written the way many government systems still save text: GBK.
+    let (gbk, _, unmappable) = encoding_rs::GB18030.encode(text);
+    assert!(!unmappable);
+    let file = dir.path().join("通知.txt");
+    std::fs::write(&file, &gbk).unwrap();
+    let out = gongwen(dir.path(), &["import", file.to_str().unwrap(), "--json"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["kind_source"], "title");
+    assert_eq!(json["document"]["kind"], "通知");
+    assert_eq!(json["document"]["title"], "关于做好防汛工作的通知");
+    assert_eq!(json["document"]["doc_number"]["serial"], 7);
+    assert_eq!(json["document"]["body"][0]["type"], "heading");
+    assert_eq!(json["document"]["date"]["month"], 6);
+}
+
+#[test]
+fn import_refuses_binary_and_unsupported_files_with_nothing_on_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("图片.txt");
+    std::fs::write(&fake, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR").unwrap();
+    let out = gongwen(dir.path(), &["import", fake.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[import-binary]"));
+
+    let docx = dir.path().join("a.xlsx");
+    std::fs::write(&docx, b"PK").unwrap();
+    let out = gongwen(dir.path(), &["import", docx.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[import-unsupported]"));
+}

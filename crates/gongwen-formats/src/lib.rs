@@ -1,0 +1,26 @@
+//! File formats. Readers take bytes and return text or structure; they do
+//! no IO of their own, so hostile input is bounded by what the caller reads.
+
+mod txt;
+
+pub use txt::{DetectedEncoding, ImportedText, MAX_TEXT_BYTES, import_text};
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportError {
+    #[error("文件过大（{size} 字节）：文本文件最多 {limit} 字节")]
+    TooLarge { size: u64, limit: u64 },
+    #[error("这不是文本文件（含有二进制内容），请选择 .txt、.docx 或 .pdf 文件")]
+    Binary,
+    #[error("无法识别文件的文字编码（既不是 UTF-8/UTF-16，也不是 GB18030/GBK）")]
+    UnknownEncoding,
+}
+
+impl ImportError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::TooLarge { .. } => "import-too-large",
+            ImportError::Binary => "import-binary",
+            ImportError::UnknownEncoding => "import-encoding",
+        }
+    }
+}
