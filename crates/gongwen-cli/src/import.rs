@@ -32,28 +32,8 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
         .map(str::parse::<DocKind>)
         .transpose()
         .map_err(|e| Failure::new("usage-kind", e.to_string()))?;
-    let extension = args
-        .file
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    if !matches!(extension.as_str(), "txt" | "md" | "text") {
-        return Err(Failure::new(
-            "import-unsupported",
-            format!("不支持导入 .{extension} 文件：目前可导入 .txt、.md 文本文件"),
-        ));
-    }
-    let file = std::fs::File::open(&args.file)
-        .map_err(|e| Failure::new("io", format!("无法打开 {}：{e}", args.file.display())))?;
-    // Read one byte past the limit, so an oversized file is refused without
-    // reading all of it.
-    let mut bytes = Vec::new();
-    file.take(MAX_TEXT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::new("io", format!("读取 {} 失败：{e}", args.file.display())))?;
-    let imported = import_text(&bytes)?;
-    let structured = structure(&imported.text, kind);
+    let imported = read_text_file(&args.file)?;
+    let structured = structure(&imported, kind);
     let kind_source = match structured.kind_source {
         KindSource::Given => "given",
         KindSource::Title => "title",
@@ -62,7 +42,7 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
     let out = if args.json {
         let value = serde_json::json!({
             "file": args.file,
-            "encoding": imported.encoding.label(),
+
             "kind_source": kind_source,
             "document": structured.document,
         });
@@ -70,9 +50,8 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
     } else {
         let d = &structured.document;
         let mut text = format!(
-            "文件：{}（{}）\n文种：{}{}\n",
+            "文件：{}\n文种：{}{}\n",
             args.file.display(),
-            imported.encoding.label(),
             d.kind,
             if structured.kind_source == KindSource::Assumed {
                 "（未从标题识别，暂按通知处理）"
@@ -85,4 +64,29 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
     };
     println!("{out}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a text file (.txt/.md), bounded in size, in whatever encoding it
+/// came in.
+pub fn read_text_file(path: &std::path::Path) -> Result<String, Failure> {
+    let extension = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    if !matches!(extension.as_str(), "txt" | "md" | "text") {
+        return Err(Failure::new(
+            "import-unsupported",
+            format!("不支持 .{extension} 文件：目前可读取 .txt、.md 文本文件"),
+        ));
+    }
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure::new("io", format!("无法打开 {}：{e}", path.display())))?;
+    // Read one byte past the limit, so an oversized file is refused without
+    // reading all of it.
+    let mut bytes = Vec::new();
+    file.take(MAX_TEXT_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::new("io", format!("读取 {} 失败：{e}", path.display())))?;
+    Ok(import_text(&bytes)?.text)
 }

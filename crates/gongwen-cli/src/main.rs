@@ -8,6 +8,7 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod bench;
+mod check;
 mod generate;
 mod import;
 mod models;
@@ -28,6 +29,8 @@ enum Command {
     /// 模型：获取、列出与校验
     #[command(subcommand)]
     Models(models::ModelsCommand),
+    /// 校对：按规则检查错别字、标点、日期、文号等（退出码：0 无错误，1 有错误，2 失败）
+    Check(check::CheckArgs),
     /// 导入文件并识别公文结构（一键排版）
     Import(import::ImportArgs),
     /// 用本机模型生成文本（调试用），逐字输出到标准输出
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Models(command) => models::run(command),
         Command::Generate(args) => generate::run(args),
         Command::Import(args) => import::run(args),
+        Command::Check(args) => check::run(args),
         Command::Bench(command) => bench::run(command),
         Command::EngineWorker => return gongwen_engine::worker_main(),
     };

@@ -225,3 +225,70 @@ fn import_refuses_binary_and_unsupported_files_with_nothing_on_stdout() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[import-unsupported]"));
 }
+
+#[test]
+fn check_json_gives_character_offsets_and_exit_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("稿.txt");
+    std::fs::write(&file, "会议定于2026年11月28日（星期五）召开,请准时参加。").unwrap();
+    let out = gongwen(dir.path(), &["check", file.to_str().unwrap(), "--json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "an error-severity finding exits 1"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text: Vec<char> = json["text"].as_str().unwrap().chars().collect();
+    let findings = json["findings"].as_array().unwrap();
+    let weekday = findings
+        .iter()
+        .find(|f| f["rule"] == "date.weekday")
+        .unwrap();
+    let (start, end) = (
+        weekday["start"].as_u64().unwrap() as usize,
+        weekday["end"].as_u64().unwrap() as usize,
+    );
+    assert_eq!(
+        text[start..end].iter().collect::<String>(),
+        "2026年11月28日（星期五）"
+    );
+    assert_eq!(weekday["suggestion"], "2026年11月28日（星期六）");
+    assert_eq!(weekday["category"], "数字与日期");
+    assert_eq!(weekday["severity"], "error");
+    let comma = findings
+        .iter()
+        .find(|f| f["rule"] == "punct.half-width")
+        .unwrap();
+    assert_eq!(comma["suggestion"], "，");
+
+    std::fs::write(&file, "请各单位认真贯彻落实。").unwrap();
+    let out = gongwen(dir.path(), &["check", file.to_str().unwrap(), "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn check_lines_gives_one_object_per_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("句子.txt");
+    std::fs::write(
+        &file,
+        "第一句没有问题。\n国办发[2026]7号\n第三句也没有问题。\n",
+    )
+    .unwrap();
+    let out = gongwen(
+        dir.path(),
+        &["check", "--lines", file.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["text"], "国办发[2026]7号");
+    assert_eq!(lines[1]["findings"][0]["rule"], "docnumber.form");
+    assert_eq!(lines[0]["findings"].as_array().unwrap().len(), 0);
+}

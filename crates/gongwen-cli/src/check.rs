@@ -1,0 +1,86 @@
+use std::{path::PathBuf, process::ExitCode};
+
+use clap::Args;
+use gongwen_proofread::{Finding, Severity, check};
+use serde::Serialize;
+
+use crate::{Failure, import::read_text_file};
+
+/// `gongwen check`: proofread a file with the rules.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// 要校对的文件（目前支持 .txt、.md）
+    file: PathBuf,
+    /// 输出 JSON：{"text", "findings": [...]}，偏移量按字符计
+    #[arg(long)]
+    json: bool,
+    /// 每行作为独立文本校对，每行输出一个 JSON 对象
+    #[arg(long)]
+    lines: bool,
+}
+
+#[derive(Serialize)]
+struct Checked<'a> {
+    text: &'a str,
+    findings: Vec<Finding>,
+}
+
+pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
+    let text = read_text_file(&args.file)?;
+    let units: Vec<&str> = if args.lines {
+        text.lines().collect()
+    } else {
+        vec![text.as_str()]
+    };
+    let results: Vec<Checked<'_>> = units
+        .into_iter()
+        .map(|unit| Checked {
+            text: unit,
+            findings: check(unit),
+        })
+        .collect();
+    let mut out = String::new();
+    for result in &results {
+        if args.json {
+            let line = serde_json::to_string(result)
+                .map_err(|e| Failure::new("internal", e.to_string()))?;
+            out.push_str(&line);
+            out.push('\n');
+        } else {
+            for f in &result.findings {
+                let chars: String = result
+                    .text
+                    .chars()
+                    .skip(f.start)
+                    .take(f.end - f.start)
+                    .collect();
+                let severity = match f.severity {
+                    Severity::Error => "错误",
+                    Severity::Warning => "警告",
+                    Severity::Info => "提示",
+                };
+                out.push_str(&format!(
+                    "{}-{} [{severity}] “{chars}”：{}{}（{}）\n",
+                    f.start,
+                    f.end,
+                    f.message,
+                    f.suggestion
+                        .as_ref()
+                        .map(|s| format!("，建议改为“{s}”"))
+                        .unwrap_or_default(),
+                    f.rule,
+                ));
+            }
+        }
+    }
+    print!("{out}");
+    let any_error = results
+        .iter()
+        .flat_map(|r| &r.findings)
+        .any(|f| f.severity == Severity::Error);
+    Ok(if any_error {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
