@@ -109,7 +109,7 @@ pub fn measure(
             let mut req = request(
                 format!("{document}\n问：{question}\n答："),
                 1,
-                PromptFeeding::Cancellable,
+                PromptFeeding::FullBatches,
             );
             req.run_to_max_tokens = false;
             session

@@ -157,6 +157,7 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
                 stdout.write_all(text.as_bytes()).map_err(io_error)?;
                 stdout.flush().map_err(io_error)?;
             }
+            GenerationEvent::Progress { .. } => {}
             GenerationEvent::Done(report) => {
                 writeln!(stdout).map_err(io_error)?;
                 eprintln!(

@@ -13,6 +13,11 @@ use crate::GenerationReport;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum GenerationEvent {
     Text(String),
+    /// The running speed, a few times a second, for the status bar.
+    Progress {
+        generated_tokens: usize,
+        tokens_per_second: f64,
+    },
     Done(GenerationReport),
     /// `message` is plain Chinese; text already delivered stays valid.
     Failed {
@@ -30,7 +35,10 @@ impl GenerationEvent {
     }
 
     pub fn is_last(&self) -> bool {
-        !matches!(self, GenerationEvent::Text(_))
+        matches!(
+            self,
+            GenerationEvent::Done(_) | GenerationEvent::Failed { .. }
+        )
     }
 }
 
@@ -87,6 +95,7 @@ impl Generation {
         while let Some(event) = self.next_event() {
             match event {
                 GenerationEvent::Text(text) => on_text(&text),
+                GenerationEvent::Progress { .. } => {}
                 GenerationEvent::Done(report) => return Ok(report),
                 GenerationEvent::Failed { code, message } => return Err((code, message)),
             }

@@ -134,6 +134,18 @@ impl SamplingParams {
     }
 }
 
+/// What a generation reports as it goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Streamed<'a> {
+    /// Text that is final (never part of a stop string).
+    Text(&'a str),
+    /// After each token: how many so far, and the speed since the first.
+    Progress {
+        generated_tokens: usize,
+        tokens_per_second: f64,
+    },
+}
+
 /// What to feed the model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Prompt {
@@ -328,13 +340,14 @@ impl<'m> Session<'m> {
         out
     }
 
-    /// Runs one request, calling `on_text` with each piece of text as it
-    /// becomes final. `cancel` is polled between decodes.
+    /// Runs one request, calling `on_event` with each piece of text as it
+    /// becomes final and with the running speed after each token. `cancel`
+    /// is polled between decodes.
     pub fn generate(
         &mut self,
         request: &GenerateRequest,
         cancel: &AtomicBool,
-        on_text: &mut dyn FnMut(&str),
+        on_event: &mut dyn FnMut(Streamed<'_>),
     ) -> Result<GenerationReport, GenerateError> {
         let started = Instant::now();
         let mut segments = self.tokenize(&request.prompt);
@@ -392,11 +405,13 @@ impl<'m> Session<'m> {
         let mut generated: Vec<i32> = Vec::new();
         let mut first_token_ms = 0.0;
         let generation_started = Instant::now();
-        let mut emit = |piece: &str, text: &mut String| {
-            if !piece.is_empty() {
-                text.push_str(piece);
-                on_text(piece);
+        let mut emit = |event: Streamed<'_>, text: &mut String| {
+            match event {
+                Streamed::Text("") => return,
+                Streamed::Text(piece) => text.push_str(piece),
+                Streamed::Progress { .. } => {}
             }
+            on_event(event);
         };
         let stop_reason = loop {
             if cancel.load(Ordering::Relaxed) {
@@ -412,12 +427,24 @@ impl<'m> Session<'m> {
             generated.push(token.0);
             let piece = vocab.token_to_piece(token, false, None);
             match stops.push(&utf8.push(&piece)) {
-                StopScan::Continue(ready) => emit(&ready, &mut text),
+                StopScan::Continue(ready) => emit(Streamed::Text(&ready), &mut text),
                 StopScan::Stopped(before) => {
-                    emit(&before, &mut text);
+                    emit(Streamed::Text(&before), &mut text);
                     break StopReason::StopString;
                 }
             }
+            let elapsed_ms = ms_since(generation_started);
+            emit(
+                Streamed::Progress {
+                    generated_tokens: generated.len(),
+                    tokens_per_second: if elapsed_ms > 0.0 {
+                        generated.len() as f64 * 1000.0 / elapsed_ms
+                    } else {
+                        0.0
+                    },
+                },
+                &mut text,
+            );
             if is_looping(&generated) && !request.run_to_max_tokens {
                 break StopReason::Repetition;
             }
@@ -433,11 +460,11 @@ impl<'m> Session<'m> {
             // What the decoder and the stop matcher still hold is text.
             let tail = utf8.finish();
             match stops.push(&tail) {
-                StopScan::Continue(ready) => emit(&ready, &mut text),
-                StopScan::Stopped(before) => emit(&before, &mut text),
+                StopScan::Continue(ready) => emit(Streamed::Text(&ready), &mut text),
+                StopScan::Stopped(before) => emit(Streamed::Text(&before), &mut text),
             }
             let held = stops.finish();
-            emit(&held, &mut text);
+            emit(Streamed::Text(&held), &mut text);
         }
         Ok(GenerationReport {
             text,

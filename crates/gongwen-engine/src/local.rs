@@ -23,7 +23,7 @@ use tokio::sync::mpsc as events_channel;
 use crate::{
     ChatMessage, ChatTemplate, ContextConfig, GenerateError, GenerateRequest, Generation,
     GenerationEvent, ModelInfo, ModelState, Overflow, Prompt, PromptFeeding, SamplingParams,
-    Session, state::StateBoard,
+    Session, Streamed, state::StateBoard,
 };
 
 /// Which file to load, and what we know about it.
@@ -239,6 +239,8 @@ fn run(request: LoadRequest, shared: Arc<StateBoard>, jobs: mpsc::Receiver<Job>)
     }
 }
 
+const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
+
 fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
     let prompt = match &job.request.input {
         Input::Text(text) => Ok(Prompt::Text(text.clone())),
@@ -270,8 +272,24 @@ fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
         prompt_feeding: job.request.prompt_feeding,
     };
     let events = &job.events;
-    let result = session.generate(&request, &job.cancel, &mut |text| {
-        let _ = events.send(GenerationEvent::Text(text.to_owned()));
+    // Speed reports at most every PROGRESS_INTERVAL: enough for a status bar.
+    let mut last_progress: Option<Instant> = None;
+    let result = session.generate(&request, &job.cancel, &mut |event| match event {
+        Streamed::Text(text) => {
+            let _ = events.send(GenerationEvent::Text(text.to_owned()));
+        }
+        Streamed::Progress {
+            generated_tokens,
+            tokens_per_second,
+        } => {
+            if last_progress.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL) {
+                last_progress = Some(Instant::now());
+                let _ = events.send(GenerationEvent::Progress {
+                    generated_tokens,
+                    tokens_per_second,
+                });
+            }
+        }
     });
     let _ = events.send(match result {
         Ok(report) => GenerationEvent::Done(report),

@@ -157,8 +157,12 @@ fn cancel_stops_generation_promptly() {
     let mut generation = engine.generate(request);
     // Wait for the first text, then cancel.
     let mut pieces = 0;
-    while let Some(GenerationEvent::Text(_)) = generation.next_event() {
-        pieces += 1;
+    while let Some(event) = generation.next_event() {
+        match event {
+            GenerationEvent::Text(_) => pieces += 1,
+            GenerationEvent::Progress { .. } => {}
+            other => panic!("ended before the cancel: {other:?}"),
+        }
         if pieces == 3 {
             break;
         }

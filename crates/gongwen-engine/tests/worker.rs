@@ -70,6 +70,7 @@ fn a_worker_killed_mid_generation_is_reported_and_restarted() {
     while kept.chars().count() < 3 {
         match generation.next_event().unwrap() {
             GenerationEvent::Text(text) => kept.push_str(&text),
+            GenerationEvent::Progress { .. } => {}
             other => panic!("ended before the kill: {other:?}"),
         }
     }
@@ -81,6 +82,7 @@ fn a_worker_killed_mid_generation_is_reported_and_restarted() {
     while let Some(event) = generation.next_event() {
         match event {
             GenerationEvent::Text(text) => kept.push_str(&text),
+            GenerationEvent::Progress { .. } => {}
             other => last = Some(other),
         }
     }
@@ -150,17 +152,26 @@ fn async_callers_receive_the_same_events() {
         .build()
         .unwrap();
     let mut generation = engine.generate(EngineRequest::greedy(Input::Text(PROMPT.into()), 16));
-    let (text, report) = runtime.block_on(async {
+    let (text, report, speeds) = runtime.block_on(async {
         let mut text = String::new();
+        let mut speeds = Vec::new();
         loop {
             match generation.next_event_async().await {
                 Some(GenerationEvent::Text(piece)) => text.push_str(&piece),
-                Some(GenerationEvent::Done(report)) => break (text, report),
+                Some(GenerationEvent::Progress {
+                    tokens_per_second, ..
+                }) => speeds.push(tokens_per_second),
+                Some(GenerationEvent::Done(report)) => break (text, report, speeds),
                 other => panic!("{other:?}"),
             }
         }
     });
     assert_eq!(text, report.text);
+    // The status bar's tokens/s: reported while generating, not only at the end.
+    assert!(
+        !speeds.is_empty() && speeds.iter().all(|s| *s > 0.0),
+        "{speeds:?}"
+    );
 }
 
 #[test]
