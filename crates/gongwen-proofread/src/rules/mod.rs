@@ -3,6 +3,9 @@
 
 mod dates;
 mod doc_number;
+mod expression;
+mod kind;
+mod personal;
 mod punctuation;
 
 use regex::{Captures, Regex};
@@ -30,6 +33,12 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         &dates::WeekdayMismatch,
         &dates::LeadingZeroInDate,
         &doc_number::DocNumberForm,
+        &kind::TitleFinalPunctuation,
+        &kind::ReportCarriesNoRequest,
+        &kind::RequestClosing,
+        &expression::Expression,
+        &personal::IdCardNumber,
+        &personal::BankCardNumber,
     ]
 }
 

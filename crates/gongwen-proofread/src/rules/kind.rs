@@ -1,0 +1,211 @@
+//! 文种规范 and title form: 党政机关公文处理工作条例（2012）第十五条、
+//! GB/T 9704-2012 7.3.1.
+
+use gongwen_domain::{DocKind, structure::kind_from_title};
+
+use super::{Rule, finding, pattern};
+use crate::{Category, Finding, RuleInfo, Severity, text::Text};
+
+/// Phrases that ask the recipient to decide: a 请示's closing, and what a
+/// 报告 must not carry.
+const REQUEST_PHRASES: [&str; 9] = [
+    "妥否，请批示",
+    "请批示",
+    "请审批",
+    "请予审批",
+    "请批准",
+    "请予批准",
+    "请审定",
+    "请予审定",
+    "请批复",
+];
+
+/// The first line that could be the title (not a 版头 line): its byte
+/// range and 文种.
+fn title_line<'t>(text: &'t Text<'_>) -> Option<(std::ops::Range<usize>, &'t str, DocKind)> {
+    let mut at = 0;
+    for line in text.source.split_inclusive('\n') {
+        let trimmed = line.trim_end_matches(['\n', '\r']);
+        let bare = trimmed.trim_end_matches(['。', '.', '．', '！', '!', '；', ';']);
+        if let Some(kind) = kind_from_title(bare).filter(|_| bare.chars().count() <= 80) {
+            return Some((at..at + trimmed.len(), trimmed, kind));
+        }
+        at += line.len();
+    }
+    None
+}
+
+pub struct TitleFinalPunctuation;
+
+static TITLE_PUNCT: RuleInfo = RuleInfo {
+    id: "structure.title-punctuation",
+    category: Category::Structure,
+    severity: Severity::Error,
+    reference: "GB/T 9704-2012 7.3.1；标题末尾不加标点",
+    summary: "标题末尾有标点",
+};
+
+pattern!(
+    TITLE_WITH_PUNCT,
+    r"(?m)^[^\n]{2,80}?(?:决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要)([。．.！!；;])[ \t]*$"
+);
+
+impl Rule for TitleFinalPunctuation {
+    fn info(&self) -> &'static RuleInfo {
+        &TITLE_PUNCT
+    }
+
+    fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
+        // The first line that reads as a title (no sentence punctuation
+        // before the final mark): not a sentence that happens to end in 通知。
+        let title = TITLE_WITH_PUNCT.captures_iter(text.source).find(|caps| {
+            let (Some(whole), Some(mark)) = (caps.get(0), caps.get(1)) else {
+                return false;
+            };
+            looks_like_title(&text.source[whole.start()..mark.start()])
+        });
+        if let Some(mark) = title.and_then(|caps| caps.get(1)) {
+            out.push(finding(
+                &TITLE_PUNCT,
+                text,
+                mark.range(),
+                "标题末尾不加标点",
+                Some(String::new()),
+            ));
+        }
+    }
+
+    fn examples(&self) -> &'static [(&'static str, &'static str)] {
+        &[
+            (
+                "关于做好防汛工作的通知。\n各区：",
+                "关于做好防汛工作的通知\n各区：",
+            ),
+            ("关于申请专项资金的请示；", "关于申请专项资金的请示"),
+            ("第十二次局长办公会议纪要。", "第十二次局长办公会议纪要"),
+        ]
+    }
+}
+
+/// 发文机关 + 事由 + 文种: 事由 is "关于……的"; 纪要, 公报 and 令 titles
+/// may go without. A sentence (with commas) is not a title.
+fn looks_like_title(line: &str) -> bool {
+    let line = line.trim();
+    if line.contains(['，', ',', '。', '：', '；']) {
+        return false;
+    }
+    line.contains("关于")
+        || kind_from_title(line).is_some_and(|kind| {
+            let name = if kind == DocKind::Order {
+                "令"
+            } else {
+                kind.name()
+            };
+            matches!(
+                kind,
+                DocKind::Minutes | DocKind::Communique | DocKind::Order
+            ) || line.trim_end_matches(name).ends_with('的')
+        })
+}
+
+pub struct ReportCarriesNoRequest;
+
+static REPORT_REQUEST: RuleInfo = RuleInfo {
+    id: "kind.report-request",
+    category: Category::KindRule,
+    severity: Severity::Error,
+    reference: "党政机关公文处理工作条例（2012）第十五条：报告不得夹带请示事项",
+    summary: "报告中夹带请示事项",
+};
+
+impl Rule for ReportCarriesNoRequest {
+    fn info(&self) -> &'static RuleInfo {
+        &REPORT_REQUEST
+    }
+
+    fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
+        let Some((title, _, DocKind::Report)) = title_line(text) else {
+            return;
+        };
+        let body = &text.source[title.end..];
+        for phrase in REQUEST_PHRASES {
+            if let Some(at) = body.find(phrase) {
+                let start = title.end + at;
+                out.push(finding(
+                    &REPORT_REQUEST,
+                    text,
+                    start..start + phrase.len(),
+                    "报告不得夹带请示事项；需要上级批准的事项应另行请示",
+                    None,
+                ));
+                // One finding is enough to make the point.
+                return;
+            }
+        }
+    }
+
+    fn examples(&self) -> &'static [(&'static str, &'static str)] {
+        &[(
+            "关于2026年上半年工作情况的报告\n市政府：\n上半年完成投资12亿元。拟追加预算500万元，请批示。",
+            "关于2026年上半年工作情况的报告\n市政府：\n上半年完成投资12亿元。特此报告。",
+        )]
+    }
+}
+
+pub struct RequestClosing;
+
+static REQUEST_CLOSING: RuleInfo = RuleInfo {
+    id: "kind.request-closing",
+    category: Category::KindRule,
+    severity: Severity::Warning,
+    reference: "党政机关公文处理工作条例（2012）第八条（请示适用于向上级机关请求指示、批准）；惯用结语",
+    summary: "请示缺少请求性结语",
+};
+
+impl Rule for RequestClosing {
+    fn info(&self) -> &'static RuleInfo {
+        &REQUEST_CLOSING
+    }
+
+    fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
+        let Some((title, _, DocKind::Request)) = title_line(text) else {
+            return;
+        };
+        let body = &text.source[title.end..];
+        let closes = REQUEST_PHRASES.iter().any(|p| body.contains(p)) || body.contains("以上请示");
+        if !closes && !body.trim().is_empty() {
+            out.push(finding(
+                &REQUEST_CLOSING,
+                text,
+                title,
+                "请示应以请求性结语结尾，如“妥否，请批示”“以上请示，请予审批”",
+                None,
+            ));
+        }
+    }
+
+    fn examples(&self) -> &'static [(&'static str, &'static str)] {
+        &[(
+            "关于购置执法车辆的请示\n县人民政府：\n拟购置执法车辆2辆，所需资金30万元。",
+            "关于购置执法车辆的请示\n县人民政府：\n拟购置执法车辆2辆，所需资金30万元。妥否，请批示。",
+        )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_ending_in_a_kind_name_are_not_titles() {
+        for sentence in [
+            "不依法作出行政许可决定；",
+            "要向中国海上搜救中心报告。",
+            "请按要求执行本通知。",
+        ] {
+            let mut out = Vec::new();
+            TitleFinalPunctuation.check(&Text::new(sentence), &mut out);
+            assert!(out.is_empty(), "{sentence}: {out:?}");
+        }
+    }
+}
