@@ -4,6 +4,7 @@
 
 pub mod engine;
 pub mod llama_bench;
+pub mod proofread;
 
 use std::path::PathBuf;
 

@@ -10,6 +10,12 @@ use crate::{Failure, generate::load_request};
 pub enum BenchCommand {
     /// 推理引擎：与 llama.cpp 自带的 llama-bench 在同一模型、同一线程数下对比
     Engine(EngineArgs),
+    /// 规则校对吞吐量：约 10 万字的文档，单线程
+    Proofread {
+        /// 测量次数，取中位数
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
 }
 
 #[derive(Args)]
@@ -37,6 +43,23 @@ impl From<gongwen_bench::BenchError> for Failure {
 pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Engine(args) => bench_engine(args),
+        BenchCommand::Proofread { runs } => {
+            let figures = gongwen_bench::proofread::measure(100_000, runs);
+            let runs: Vec<String> = figures
+                .runs_ms
+                .iter()
+                .map(|ms| format!("{ms:.1}"))
+                .collect();
+            println!(
+                "文档 {} 字，{} 处发现；各次耗时（毫秒）：{}；中位数 {:.1} 毫秒",
+                figures.chars,
+                figures.findings,
+                runs.join(" "),
+                median(&figures.runs_ms)
+            );
+            println!("proofread chars/s {:.0}", figures.chars_per_second());
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

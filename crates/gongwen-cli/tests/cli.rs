@@ -292,3 +292,21 @@ fn check_lines_gives_one_object_per_line() {
     assert_eq!(lines[1]["findings"][0]["rule"], "docnumber.form");
     assert_eq!(lines[0]["findings"].as_array().unwrap().len(), 0);
 }
+
+#[test]
+fn bench_proofread_ends_with_chars_per_second() {
+    let out = gongwen(&real_models_dir(), &["bench", "proofread", "--runs", "2"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last = stdout.lines().last().unwrap();
+    let rate: f64 = last
+        .strip_prefix("proofread chars/s ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(rate > 0.0, "{last}");
+}
