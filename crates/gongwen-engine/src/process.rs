@@ -162,6 +162,22 @@ struct Pending {
     request: EngineRequest,
 }
 
+impl Pending {
+    fn new(
+        events: mpsc::UnboundedSender<GenerationEvent>,
+        incarnation: u64,
+        request: EngineRequest,
+    ) -> Pending {
+        Pending {
+            events,
+            text: String::new(),
+            cancel_requested: false,
+            incarnation,
+            request,
+        }
+    }
+}
+
 /// Incarnations start at 1: 0 marks a request waiting for a worker.
 const QUEUED: u64 = 0;
 
@@ -256,30 +272,12 @@ impl Engine {
                             request: request.clone(),
                         },
                     );
-                    pending.insert(
-                        id,
-                        Pending {
-                            events,
-                            text: String::new(),
-                            cancel_requested: false,
-                            incarnation: worker.incarnation,
-                            request,
-                        },
-                    );
+                    pending.insert(id, Pending::new(events, worker.incarnation, request));
                 }
                 // Between a worker's death and its replacement: wait for
                 // the new one.
                 None if self.host.restarting() => {
-                    pending.insert(
-                        id,
-                        Pending {
-                            events,
-                            text: String::new(),
-                            cancel_requested: false,
-                            incarnation: QUEUED,
-                            request,
-                        },
-                    );
+                    pending.insert(id, Pending::new(events, QUEUED, request));
                 }
                 None => {
                     return Generation::failed_at_once(unavailable_event(&self.host.board.get()));
