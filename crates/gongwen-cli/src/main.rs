@@ -9,6 +9,7 @@
 
 mod bench;
 mod check;
+mod drafts;
 mod generate;
 mod import;
 mod models;
@@ -31,6 +32,12 @@ enum Command {
     Models(models::ModelsCommand),
     /// 校对：按规则检查错别字、标点、日期、文号等（退出码：0 无错误，1 有错误，2 失败）
     Check(check::CheckArgs),
+    /// 草稿：保存、列出、查看、修订历史（加密存储）
+    #[command(subcommand)]
+    Drafts(drafts::DraftsCommand),
+    /// 审计日志
+    #[command(subcommand)]
+    Audit(drafts::AuditCommand),
     /// 导入文件并识别公文结构（一键排版）
     Import(import::ImportArgs),
     /// 用本机模型生成文本（调试用），逐字输出到标准输出
@@ -75,6 +82,8 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
+        Command::Drafts(command) => drafts::run(command),
+        Command::Audit(command) => drafts::audit(command),
         Command::Bench(command) => bench::run(command),
         Command::EngineWorker => return gongwen_engine::worker_main(),
     };

@@ -310,3 +310,69 @@ fn bench_proofread_ends_with_chars_per_second() {
         .unwrap();
     assert!(rate > 0.0, "{last}");
 }
+
+fn gongwen_with_home(home: &Path, passphrase: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gongwen"));
+    command
+        .args(args)
+        .env("GONGWEN_HOME", home)
+        .env_remove("GONGWEN_PASSPHRASE");
+    if let Some(passphrase) = passphrase {
+        command.env("GONGWEN_PASSPHRASE", passphrase);
+    }
+    command.output().unwrap()
+}
+
+#[test]
+fn drafts_save_list_show_history_and_audit() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("通知.txt");
+    std::fs::write(
+        &file,
+        "关于做好防汛工作的通知\n各区：\n请加强值守。\nXX局\n2026年6月1日",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let pass = Some("测试口令");
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "save", file]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "save", file, "--id", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list[0]["title"], "关于做好防汛工作的通知");
+    assert_eq!(list[0]["revisions"], 2);
+
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "show", "1", "--json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["kind"], "通知");
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "history", "1"]);
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+    let out = gongwen_with_home(home.path(), pass, &["audit", "verify"]);
+    assert!(String::from_utf8(out.stdout).unwrap().contains("共 2 条"));
+
+    // A wrong passphrase: a plain message, nothing on stdout, the drafts kept.
+    let out = gongwen_with_home(home.path(), Some("错误口令"), &["drafts", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("口令错误") && stderr.contains("[store-wrong-key]"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("sqlcipher"), "{stderr}");
+    let out = gongwen_with_home(home.path(), None, &["drafts", "list"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("GONGWEN_PASSPHRASE"));
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}

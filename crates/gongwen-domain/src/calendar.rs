@@ -50,6 +50,29 @@ pub fn weekday_name(date: WrittenDate) -> &'static str {
     ][usize::from(weekday(date))]
 }
 
+/// A Unix time as an ISO 8601 UTC timestamp (2026-11-28T15:04:05Z).
+/// Callers read the clock; this only formats.
+pub fn iso8601_utc(unix_seconds: u64) -> String {
+    let days = unix_seconds / 86_400;
+    let secs = unix_seconds % 86_400;
+    // Howard Hinnant's civil-from-days.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        secs / 3_600,
+        secs % 3_600 / 60,
+        secs % 60
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,6 +92,13 @@ mod tests {
         assert!(!is_valid(d(2026, 0, 1)));
         assert!(is_valid(d(2000, 2, 29)));
         assert!(!is_valid(d(1900, 2, 29)));
+    }
+
+    #[test]
+    fn unix_times_format_as_iso() {
+        assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
+        assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(iso8601_utc(1_795_878_245), "2026-11-28T15:04:05Z");
     }
 
     #[test]

@@ -1,0 +1,158 @@
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
+
+use clap::Subcommand;
+use gongwen_domain::{DocKind, calendar::iso8601_utc, structure, to_plain_text};
+use gongwen_store::{KdfParams, Key, Store};
+
+use crate::{Failure, import::read_text_file};
+
+#[derive(Subcommand)]
+pub enum DraftsCommand {
+    /// 保存文件为草稿（新建，或用 --id 保存为已有草稿的新修订）
+    Save {
+        file: PathBuf,
+        #[arg(long)]
+        id: Option<i64>,
+        /// 文种；不指定时按标题判断
+        #[arg(long)]
+        kind: Option<String>,
+    },
+    /// 列出草稿
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// 显示草稿的最新修订
+    Show {
+        id: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出草稿的全部修订
+    History { id: i64 },
+}
+
+#[derive(Subcommand)]
+pub enum AuditCommand {
+    /// 校验审计日志链是否完整
+    Verify,
+}
+
+impl From<gongwen_store::StoreError> for Failure {
+    fn from(e: gongwen_store::StoreError) -> Self {
+        Failure::new(e.code(), e.to_string())
+    }
+}
+
+/// `$GONGWEN_HOME`, else `~/.local/share/gongwen`.
+fn data_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("GONGWEN_HOME").filter(|d| !d.is_empty()) {
+        return PathBuf::from(dir);
+    }
+    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
+    home.join(".local").join("share").join("gongwen")
+}
+
+fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    iso8601_utc(secs)
+}
+
+/// Opens the store with the passphrase from `GONGWEN_PASSPHRASE`, creating
+/// the database and its key-derivation parameters on first use.
+fn open_store() -> Result<Store, Failure> {
+    let dir = data_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        Failure::new(
+            "store-io",
+            format!("无法创建数据目录 {}：{e}", dir.display()),
+        )
+    })?;
+    let passphrase = std::env::var("GONGWEN_PASSPHRASE").map_err(|_| {
+        Failure::new(
+            "store-locked",
+            "草稿库已加密：请用环境变量 GONGWEN_PASSPHRASE 提供口令",
+        )
+    })?;
+    let kdf_path = dir.join("gongwen.db.kdf");
+    let params = match KdfParams::load(&kdf_path)? {
+        Some(params) => params,
+        None => {
+            let params = KdfParams::generate()?;
+            params.save(&kdf_path)?;
+            params
+        }
+    };
+    let key = Key::from_passphrase(&passphrase, &params)?;
+    Ok(Store::open(&dir.join("gongwen.db"), &key)?)
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
+    let text =
+        serde_json::to_string_pretty(value).map_err(|e| Failure::new("internal", e.to_string()))?;
+    println!("{text}");
+    Ok(())
+}
+
+fn load_document(file: &Path, kind: Option<&str>) -> Result<gongwen_domain::Document, Failure> {
+    let kind = kind
+        .map(str::parse::<DocKind>)
+        .transpose()
+        .map_err(|e| Failure::new("usage-kind", e.to_string()))?;
+    Ok(structure(&read_text_file(file)?, kind).document)
+}
+
+pub fn run(command: DraftsCommand) -> Result<ExitCode, Failure> {
+    match command {
+        DraftsCommand::Save { file, id, kind } => {
+            let doc = load_document(&file, kind.as_deref())?;
+            let mut store = open_store()?;
+            let (draft, revision) = store.save(id, &doc, &now())?;
+            println!("已保存：草稿 {draft}，修订 {revision}（{}）", doc.title);
+        }
+        DraftsCommand::List { json } => {
+            let drafts = open_store()?.list()?;
+            if json {
+                print_json(&drafts)?;
+            } else if drafts.is_empty() {
+                println!("还没有草稿");
+            } else {
+                for d in drafts {
+                    println!(
+                        "{:>4}  {}  {}  {}（{} 个修订）",
+                        d.id, d.updated_at, d.kind, d.title, d.revisions
+                    );
+                }
+            }
+        }
+        DraftsCommand::Show { id, json } => {
+            let doc = open_store()?.show(id)?;
+            if json {
+                print_json(&doc)?;
+            } else {
+                println!("{}", to_plain_text(&doc));
+            }
+        }
+        DraftsCommand::History { id } => {
+            for r in open_store()?.history(id)? {
+                println!("修订 {:>4}  {}  {} 字", r.id, r.created_at, r.chars);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn audit(command: AuditCommand) -> Result<ExitCode, Failure> {
+    match command {
+        AuditCommand::Verify => {
+            let count = open_store()?.verify_audit()?;
+            println!("审计日志完整：共 {count} 条，哈希链连续");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,232 @@
+use std::path::Path;
+
+use gongwen_domain::{Document, to_plain_text};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::{Key, StoreError, schema};
+
+pub struct Store {
+    conn: Connection,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DraftSummary {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub updated_at: String,
+    pub revisions: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RevisionSummary {
+    pub id: i64,
+    pub created_at: String,
+    pub chars: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    pub at: String,
+    pub action: String,
+    pub detail: String,
+}
+
+const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+fn chain_hash(prev: &str, at: &str, action: &str, detail: &str) -> String {
+    let mut hasher = Sha256::new();
+    for part in [prev, at, action, detail] {
+        hasher.update(part.as_bytes());
+        hasher.update([0u8]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Store {
+    /// Opens (or creates) the encrypted database at `path` with `key`, and
+    /// brings its schema up to date. A wrong key is reported as such before
+    /// anything is written.
+    pub fn open(path: &Path, key: &Key) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        // SQLCipher logs a wrong key to stderr itself; the error we return
+        // says it in Chinese instead.
+        let _ = conn.pragma_update(None, "cipher_log_level", "NONE");
+        conn.pragma_update(None, "key", &*key.pragma_value())?;
+        // The first read is where a wrong key shows.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
+            row.get::<_, i64>(0)
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        schema::migrate(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// Saves a document as a new revision: of draft `id`, or of a new draft.
+    /// Returns (draft id, revision id). `now` is an ISO 8601 timestamp.
+    pub fn save(
+        &mut self,
+        id: Option<i64>,
+        doc: &Document,
+        now: &str,
+    ) -> Result<(i64, i64), StoreError> {
+        let json = serde_json::to_string(doc).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let plain = to_plain_text(doc);
+        let tx = self.conn.transaction()?;
+        let (draft, action) = match id {
+            Some(id) => {
+                let changed = tx.execute(
+                    "UPDATE documents SET kind = ?1, title = ?2, updated_at = ?3 WHERE id = ?4 AND deleted_at IS NULL",
+                    params![doc.kind.name(), doc.title, now, id],
+                )?;
+                if changed == 0 {
+                    return Err(StoreError::NoSuchDraft(id));
+                }
+                (id, "save")
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO documents (kind, title, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                    params![doc.kind.name(), doc.title, now],
+                )?;
+                (tx.last_insert_rowid(), "create")
+            }
+        };
+        tx.execute(
+            "INSERT INTO revisions (document_id, created_at, json, plain_text) VALUES (?1, ?2, ?3, ?4)",
+            params![draft, now, json, plain],
+        )?;
+        let revision = tx.last_insert_rowid();
+        append_audit(
+            &tx,
+            now,
+            action,
+            &format!("草稿 {draft} 修订 {revision}：{}", doc.title),
+        )?;
+        tx.commit()?;
+        Ok((draft, revision))
+    }
+
+    pub fn list(&self) -> Result<Vec<DraftSummary>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT d.id, d.kind, d.title, d.updated_at, count(r.id)
+             FROM documents d JOIN revisions r ON r.document_id = d.id
+             WHERE d.deleted_at IS NULL GROUP BY d.id ORDER BY d.updated_at DESC, d.id DESC",
+        )?;
+        let rows = stmt.query_map([], |row| {
+            Ok(DraftSummary {
+                id: row.get(0)?,
+                kind: row.get(1)?,
+                title: row.get(2)?,
+                updated_at: row.get(3)?,
+                revisions: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The latest revision of a draft.
+    pub fn show(&self, id: i64) -> Result<Document, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT r.json FROM revisions r JOIN documents d ON d.id = r.document_id
+                 WHERE d.id = ?1 AND d.deleted_at IS NULL ORDER BY r.id DESC LIMIT 1",
+                [id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let json = json.ok_or(StoreError::NoSuchDraft(id))?;
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
+    pub fn history(&self, id: i64) -> Result<Vec<RevisionSummary>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, created_at, length(plain_text) FROM revisions WHERE document_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([id], |row| {
+            Ok(RevisionSummary {
+                id: row.get(0)?,
+                created_at: row.get(1)?,
+                chars: row.get(2)?,
+            })
+        })?;
+        let history: Vec<RevisionSummary> = rows.collect::<Result<_, _>>()?;
+        if history.is_empty() {
+            return Err(StoreError::NoSuchDraft(id));
+        }
+        Ok(history)
+    }
+
+    /// Walks the audit chain; returns the number of entries, or the first
+    /// entry that was edited (or follows a deleted one).
+    pub fn verify_audit(&self) -> Result<usize, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, at, action, detail, prev_hash, hash FROM audit ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        let mut expected_prev = GENESIS.to_owned();
+        let mut count = 0;
+        while let Some(row) = rows.next()? {
+            let id: i64 = row.get(0)?;
+            let (at, action, detail): (String, String, String) =
+                (row.get(1)?, row.get(2)?, row.get(3)?);
+            let (prev, hash): (String, String) = (row.get(4)?, row.get(5)?);
+            if prev != expected_prev || hash != chain_hash(&prev, &at, &action, &detail) {
+                return Err(StoreError::AuditBroken(id));
+            }
+            expected_prev = hash;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    pub fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, at, action, detail FROM audit ORDER BY id")?;
+        let rows = stmt.query_map([], |row| {
+            Ok(AuditEntry {
+                id: row.get(0)?,
+                at: row.get(1)?,
+                action: row.get(2)?,
+                detail: row.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records an event that is not a save (model loaded, export, …).
+    pub fn record(&mut self, now: &str, action: &str, detail: &str) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        append_audit(&tx, now, action, detail)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn append_audit(conn: &Connection, at: &str, action: &str, detail: &str) -> Result<(), StoreError> {
+    let prev: String = conn
+        .query_row(
+            "SELECT hash FROM audit ORDER BY id DESC LIMIT 1",
+            [],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or_else(|| GENESIS.to_owned());
+    let hash = chain_hash(&prev, at, action, detail);
+    conn.execute(
+        "INSERT INTO audit (at, action, detail, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![at, action, detail, prev, hash],
+    )?;
+    Ok(())
+}
