@@ -33,6 +33,24 @@ pub enum DraftsCommand {
     },
     /// 列出草稿的全部修订
     History { id: i64 },
+    /// 把草稿恢复到某个修订（作为新修订保存，历史不变）
+    Restore {
+        id: i64,
+        #[arg(long)]
+        revision: i64,
+    },
+    /// 全文搜索草稿（标题与正文，支持中文）
+    Search {
+        query: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// 删除草稿（移入回收站，可恢复）
+    Delete { id: i64 },
+    /// 列出回收站中的草稿
+    Bin,
+    /// 从回收站恢复草稿
+    Undelete { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -99,6 +117,26 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
     Ok(())
 }
 
+fn print_drafts(
+    drafts: &[gongwen_store::DraftSummary],
+    json: bool,
+    empty: &str,
+) -> Result<(), Failure> {
+    if json {
+        return print_json(&drafts);
+    }
+    if drafts.is_empty() {
+        println!("{empty}");
+    }
+    for d in drafts {
+        println!(
+            "{:>4}  {}  {}  {}（{} 个修订）",
+            d.id, d.updated_at, d.kind, d.title, d.revisions
+        );
+    }
+    Ok(())
+}
+
 fn load_document(file: &Path, kind: Option<&str>) -> Result<gongwen_domain::Document, Failure> {
     let kind = kind
         .map(str::parse::<DocKind>)
@@ -115,20 +153,22 @@ pub fn run(command: DraftsCommand) -> Result<ExitCode, Failure> {
             let (draft, revision) = store.save(id, &doc, &now())?;
             println!("已保存：草稿 {draft}，修订 {revision}（{}）", doc.title);
         }
-        DraftsCommand::List { json } => {
-            let drafts = open_store()?.list()?;
-            if json {
-                print_json(&drafts)?;
-            } else if drafts.is_empty() {
-                println!("还没有草稿");
-            } else {
-                for d in drafts {
-                    println!(
-                        "{:>4}  {}  {}  {}（{} 个修订）",
-                        d.id, d.updated_at, d.kind, d.title, d.revisions
-                    );
-                }
-            }
+        DraftsCommand::List { json } => print_drafts(&open_store()?.list()?, json, "还没有草稿")?,
+        DraftsCommand::Search { query, json } => {
+            print_drafts(&open_store()?.search(&query)?, json, "没有找到匹配的草稿")?;
+        }
+        DraftsCommand::Bin => print_drafts(&open_store()?.bin()?, false, "回收站是空的")?,
+        DraftsCommand::Restore { id, revision } => {
+            let new_revision = open_store()?.restore(id, revision, &now())?;
+            println!("已恢复：草稿 {id} 的修订 {revision} 另存为修订 {new_revision}");
+        }
+        DraftsCommand::Delete { id } => {
+            open_store()?.delete(id, &now())?;
+            println!("草稿 {id} 已移入回收站");
+        }
+        DraftsCommand::Undelete { id } => {
+            open_store()?.undelete(id, &now())?;
+            println!("草稿 {id} 已从回收站恢复");
         }
         DraftsCommand::Show { id, json } => {
             let doc = open_store()?.show(id)?;

@@ -375,4 +375,39 @@ fn drafts_save_list_show_history_and_audit() {
     let out = gongwen_with_home(home.path(), pass, &["drafts", "list", "--json"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
+
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "search", "防汛", "--json"]);
+    let found: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(found[0]["id"], 1);
+    let out = gongwen_with_home(
+        home.path(),
+        pass,
+        &["drafts", "restore", "1", "--revision", "1"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "delete", "1"]);
+    assert!(out.status.success());
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "list", "--json"]);
+    assert_eq!(
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+        serde_json::json!([])
+    );
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "undelete", "1"]);
+    assert!(out.status.success());
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "history", "1"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().lines().count(),
+        3,
+        "restore added a revision"
+    );
+    let out = gongwen_with_home(home.path(), pass, &["audit", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

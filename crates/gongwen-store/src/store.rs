@@ -106,6 +106,15 @@ impl Store {
             params![draft, now, json, plain],
         )?;
         let revision = tx.last_insert_rowid();
+        // The search index holds each draft's latest text.
+        tx.execute(
+            "DELETE FROM drafts_fts WHERE CAST(document_id AS INTEGER) = ?1",
+            [draft],
+        )?;
+        tx.execute(
+            "INSERT INTO drafts_fts (document_id, title, body) VALUES (?1, ?2, ?3)",
+            params![draft, doc.title, plain],
+        )?;
         append_audit(
             &tx,
             now,
@@ -117,12 +126,49 @@ impl Store {
     }
 
     pub fn list(&self) -> Result<Vec<DraftSummary>, StoreError> {
-        let mut stmt = self.conn.prepare(
+        self.summaries("d.deleted_at IS NULL", [])
+    }
+
+    /// Drafts in the recycle bin.
+    pub fn bin(&self) -> Result<Vec<DraftSummary>, StoreError> {
+        self.summaries("d.deleted_at IS NOT NULL", [])
+    }
+
+    /// Drafts whose title or text contains `query`. Three characters or
+    /// more use the trigram index (a phrase query); shorter queries, which
+    /// trigrams cannot index, scan with instr().
+    pub fn search(&self, query: &str) -> Result<Vec<DraftSummary>, StoreError> {
+        let query = query.trim();
+        if query.is_empty() {
+            return self.list();
+        }
+        if query.chars().count() >= 3 {
+            let phrase = format!("\"{}\"", query.replace('"', "\"\""));
+            self.summaries(
+                "d.deleted_at IS NULL AND d.id IN (SELECT CAST(document_id AS INTEGER) FROM drafts_fts
+                    WHERE drafts_fts MATCH ?1)",
+                [phrase],
+            )
+        } else {
+            self.summaries(
+                "d.deleted_at IS NULL AND d.id IN (SELECT CAST(document_id AS INTEGER) FROM drafts_fts
+                    WHERE instr(title, ?1) > 0 OR instr(body, ?1) > 0)",
+                [query],
+            )
+        }
+    }
+
+    fn summaries<P: rusqlite::Params>(
+        &self,
+        filter: &str,
+        params: P,
+    ) -> Result<Vec<DraftSummary>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT d.id, d.kind, d.title, d.updated_at, count(r.id)
              FROM documents d JOIN revisions r ON r.document_id = d.id
-             WHERE d.deleted_at IS NULL GROUP BY d.id ORDER BY d.updated_at DESC, d.id DESC",
-        )?;
-        let rows = stmt.query_map([], |row| {
+             WHERE {filter} GROUP BY d.id ORDER BY d.updated_at DESC, d.id DESC"
+        ))?;
+        let rows = stmt.query_map(params, |row| {
             Ok(DraftSummary {
                 id: row.get(0)?,
                 kind: row.get(1)?,
@@ -203,6 +249,60 @@ impl Store {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Moves a draft to the recycle bin; nothing is erased.
+    pub fn delete(&mut self, id: i64, now: &str) -> Result<(), StoreError> {
+        self.set_deleted(id, Some(now), now, "delete", "移入回收站")
+    }
+
+    /// Brings a draft back from the recycle bin.
+    pub fn undelete(&mut self, id: i64, now: &str) -> Result<(), StoreError> {
+        self.set_deleted(id, None, now, "undelete", "从回收站恢复")
+    }
+
+    fn set_deleted(
+        &mut self,
+        id: i64,
+        deleted_at: Option<&str>,
+        now: &str,
+        action: &str,
+        what: &str,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        let changed = tx.execute(
+            "UPDATE documents SET deleted_at = ?1 WHERE id = ?2 AND (deleted_at IS NULL) = (?1 IS NOT NULL)",
+            params![deleted_at, id],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::NoSuchDraft(id));
+        }
+        append_audit(&tx, now, action, &format!("草稿 {id} {what}"))?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Makes an earlier revision current again, as a new revision: history
+    /// is never rewritten.
+    pub fn restore(&mut self, id: i64, revision: i64, now: &str) -> Result<i64, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json FROM revisions WHERE id = ?1 AND document_id = ?2",
+                [revision, id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let json = json.ok_or(StoreError::NoSuchDraft(id))?;
+        let doc: Document =
+            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let (_, new_revision) = self.save(Some(id), &doc, now)?;
+        self.record(
+            now,
+            "restore",
+            &format!("草稿 {id} 由修订 {revision} 恢复为修订 {new_revision}"),
+        )?;
+        Ok(new_revision)
     }
 
     /// Records an event that is not a save (model loaded, export, …).

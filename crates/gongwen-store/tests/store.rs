@@ -171,3 +171,87 @@ fn unknown_drafts_are_named() {
         Err(StoreError::NoSuchDraft(42))
     ));
 }
+
+#[test]
+fn search_finds_chinese_text_of_any_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("g.db"), &Key::from_bytes([2; 32])).unwrap();
+    store
+        .save(None, &notice("关于做好防汛工作的通知"), "t1")
+        .unwrap();
+    store
+        .save(None, &notice("关于开展安全生产检查的通知"), "t2")
+        .unwrap();
+    let titles = |q: &str| -> Vec<String> {
+        store
+            .search(q)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.title)
+            .collect()
+    };
+    assert_eq!(titles("防汛工作"), ["关于做好防汛工作的通知"]);
+    assert_eq!(titles("汛"), ["关于做好防汛工作的通知"], "one character");
+    assert_eq!(
+        titles("安全"),
+        ["关于开展安全生产检查的通知"],
+        "two characters"
+    );
+    assert_eq!(titles("认真落实").len(), 2, "body text is searched too");
+    assert!(titles("100%").is_empty(), "LIKE wildcards are literal");
+    assert!(titles("森林防火").is_empty());
+    // The index follows the latest revision.
+    let id = store
+        .list()
+        .unwrap()
+        .iter()
+        .find(|d| d.title.contains("防汛"))
+        .unwrap()
+        .id;
+    store
+        .save(Some(id), &notice("关于做好森林防火工作的通知"), "t3")
+        .unwrap();
+    let titles = |q: &str| -> Vec<String> {
+        store
+            .search(q)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.title)
+            .collect()
+    };
+    assert!(titles("防汛").is_empty());
+    assert_eq!(titles("森林防火"), ["关于做好森林防火工作的通知"]);
+}
+
+#[test]
+fn delete_goes_to_the_bin_and_restore_makes_a_new_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("g.db"), &Key::from_bytes([3; 32])).unwrap();
+    let (id, first) = store.save(None, &notice("关于甲事项的通知"), "t1").unwrap();
+    store
+        .save(Some(id), &notice("关于乙事项的通知"), "t2")
+        .unwrap();
+
+    let third = store.restore(id, first, "t3").unwrap();
+    assert_eq!(store.show(id).unwrap().title, "关于甲事项的通知");
+    assert_eq!(
+        store.history(id).unwrap().len(),
+        3,
+        "restoring adds a revision"
+    );
+    assert!(third > first);
+
+    store.delete(id, "t4").unwrap();
+    assert!(store.list().unwrap().is_empty());
+    assert_eq!(store.bin().unwrap().len(), 1);
+    assert!(store.search("甲事项").unwrap().is_empty());
+    assert!(
+        matches!(store.delete(id, "t5"), Err(StoreError::NoSuchDraft(_))),
+        "already in the bin"
+    );
+    store.undelete(id, "t6").unwrap();
+    assert_eq!(store.list().unwrap().len(), 1);
+    assert_eq!(store.history(id).unwrap().len(), 3, "nothing was lost");
+    // create, save, restore (save + record), delete, undelete.
+    assert_eq!(store.verify_audit().unwrap(), 6);
+}
