@@ -54,6 +54,14 @@ pub enum DraftsCommand {
 }
 
 #[derive(Subcommand)]
+pub enum BackupCommand {
+    /// 把草稿库备份到文件（加密，写完后读回校验）
+    Create { file: PathBuf },
+    /// 用备份文件替换当前草稿库（先校验口令与完整性，失败时原库不变）
+    Restore { file: PathBuf },
+}
+
+#[derive(Subcommand)]
 pub enum AuditCommand {
     /// 校验审计日志链是否完整
     Verify,
@@ -84,6 +92,12 @@ fn now() -> String {
 /// Opens the store with the passphrase from `GONGWEN_PASSPHRASE`, creating
 /// the database and its key-derivation parameters on first use.
 fn open_store() -> Result<Store, Failure> {
+    let (db, key) = unlock()?;
+    Ok(Store::open(&db, &key)?)
+}
+
+/// The database path and its key.
+fn unlock() -> Result<(PathBuf, Key), Failure> {
     let dir = data_dir();
     std::fs::create_dir_all(&dir).map_err(|e| {
         Failure::new(
@@ -107,7 +121,7 @@ fn open_store() -> Result<Store, Failure> {
         }
     };
     let key = Key::from_passphrase(&passphrase, &params)?;
-    Ok(Store::open(&dir.join("gongwen.db"), &key)?)
+    Ok((dir.join("gongwen.db"), key))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {
@@ -182,6 +196,38 @@ pub fn run(command: DraftsCommand) -> Result<ExitCode, Failure> {
             for r in open_store()?.history(id)? {
                 println!("修订 {:>4}  {}  {} 字", r.id, r.created_at, r.chars);
             }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn backup(command: BackupCommand) -> Result<ExitCode, Failure> {
+    match command {
+        BackupCommand::Create { file } => {
+            let report = open_store()?.backup(&file, &now())?;
+            println!(
+                "已备份到 {}：{} 份草稿，{} 个修订，{} 字节，已读回校验",
+                file.display(),
+                report.drafts,
+                report.revisions,
+                report.bytes
+            );
+        }
+        BackupCommand::Restore { file } => {
+            let (db, key) = unlock()?;
+            let report = Store::restore_backup(&db, &key, &file)?;
+            let mut store = Store::open(&db, &key)?;
+            store.record(
+                &now(),
+                "restore-backup",
+                &format!("由 {} 恢复", file.display()),
+            )?;
+            println!(
+                "已从 {} 恢复：{} 份草稿，{} 个修订",
+                file.display(),
+                report.drafts,
+                report.revisions
+            );
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -38,6 +38,9 @@ enum Command {
     /// 审计日志
     #[command(subcommand)]
     Audit(drafts::AuditCommand),
+    /// 备份与恢复草稿库
+    #[command(subcommand)]
+    Backup(drafts::BackupCommand),
     /// 导入文件并识别公文结构（一键排版）
     Import(import::ImportArgs),
     /// 用本机模型生成文本（调试用），逐字输出到标准输出
@@ -84,6 +87,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Drafts(command) => drafts::run(command),
         Command::Audit(command) => drafts::audit(command),
+        Command::Backup(command) => drafts::backup(command),
         Command::Bench(command) => bench::run(command),
         Command::EngineWorker => return gongwen_engine::worker_main(),
     };

@@ -411,3 +411,56 @@ fn drafts_save_list_show_history_and_audit() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn backup_create_and_restore_round_trip() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("函.txt");
+    std::fs::write(&file, "关于商请支持调研工作的函\n省统计局：\n请予函复。").unwrap();
+    let pass = Some("备份口令");
+    let backup = home.path().join("草稿库.gwbak");
+    let file = file.to_str().unwrap();
+    let backup_arg = backup.to_str().unwrap();
+    assert!(
+        gongwen_with_home(home.path(), pass, &["drafts", "save", file])
+            .status
+            .success()
+    );
+    let out = gongwen_with_home(home.path(), pass, &["backup", "create", backup_arg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        gongwen_with_home(home.path(), pass, &["drafts", "save", file])
+            .status
+            .success()
+    );
+
+    let out = gongwen_with_home(
+        home.path(),
+        Some("错误口令"),
+        &["backup", "restore", backup_arg],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let out = gongwen_with_home(home.path(), pass, &["backup", "restore", backup_arg]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        list.as_array().unwrap().len(),
+        1,
+        "the state at backup time"
+    );
+    let out = gongwen_with_home(home.path(), pass, &["audit", "verify"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

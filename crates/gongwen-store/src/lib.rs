@@ -11,7 +11,7 @@ mod schema;
 mod store;
 
 pub use kdf::{KdfParams, Key};
-pub use store::{AuditEntry, DraftSummary, RevisionSummary, Store};
+pub use store::{AuditEntry, BackupReport, DraftSummary, RevisionSummary, Store};
 
 use std::path::PathBuf;
 

@@ -9,6 +9,15 @@ use crate::{Key, StoreError, schema};
 
 pub struct Store {
     conn: Connection,
+    /// Kept to verify backups; wiped on drop.
+    key_pragma: zeroize::Zeroizing<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupReport {
+    pub drafts: i64,
+    pub revisions: i64,
+    pub bytes: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -68,7 +77,119 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn)?;
-        Ok(Store { conn })
+        Ok(Store {
+            conn,
+            key_pragma: key.pragma_value(),
+        })
+    }
+
+    fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
+        Ok(conn.query_row(
+            "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM revisions)",
+            [],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )?)
+    }
+
+    /// Opens a copy with the key and checks it page by page.
+    fn verify_copy(path: &Path, key_pragma: &str) -> Result<(i64, i64), StoreError> {
+        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        let _ = conn.pragma_update(None, "cipher_log_level", "NONE");
+        conn.pragma_update(None, "key", key_pragma)?;
+        let check: String = conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt(check));
+        }
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+        if version > schema::CURRENT_VERSION {
+            return Err(StoreError::TooNew {
+                found: version,
+                supported: schema::CURRENT_VERSION,
+            });
+        }
+        Store::counts(&conn)
+    }
+
+    /// Writes an encrypted copy (same key) to `dest`, verifies it by reading
+    /// it back, and only then gives it its name. An existing file is never
+    /// overwritten.
+    pub fn backup(&mut self, dest: &Path, now: &str) -> Result<BackupReport, StoreError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Io { path, source }
+        };
+        if dest.exists() {
+            return Err(StoreError::Io {
+                path: dest.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "备份文件已存在"),
+            });
+        }
+        let partial = dest.with_extension("partial");
+        let _ = std::fs::remove_file(&partial);
+        let partial_text = partial
+            .to_str()
+            .ok_or_else(|| StoreError::Sqlite("备份路径不是有效的 UTF-8".into()))?;
+        self.conn.execute("VACUUM INTO ?1", [partial_text])?;
+        let expected = Store::counts(&self.conn)?;
+        let verified = Store::verify_copy(&partial, &self.key_pragma);
+        match verified {
+            Ok(found) if found == expected => {}
+            Ok(_) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(StoreError::Corrupt("备份内容与草稿库不一致".into()));
+            }
+            Err(e) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(e);
+            }
+        }
+        std::fs::rename(&partial, dest).map_err(io(dest))?;
+        let bytes = std::fs::metadata(dest).map_err(io(dest))?.len();
+        self.record(
+            now,
+            "backup",
+            &format!(
+                "备份到 {}（{} 份草稿，{} 个修订）",
+                dest.display(),
+                expected.0,
+                expected.1
+            ),
+        )?;
+        Ok(BackupReport {
+            drafts: expected.0,
+            revisions: expected.1,
+            bytes,
+        })
+    }
+
+    /// Replaces the database at `db` with the backup at `backup`, after
+    /// checking that the backup opens with `key` and is intact. On any
+    /// failure the current database is left exactly as it was. No `Store`
+    /// may be open on `db` meanwhile.
+    pub fn restore_backup(db: &Path, key: &Key, backup: &Path) -> Result<BackupReport, StoreError> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| StoreError::Io { path, source }
+        };
+        let (drafts, revisions) = Store::verify_copy(backup, &key.pragma_value())?;
+        let incoming = db.with_extension("restoring");
+        std::fs::copy(backup, &incoming).map_err(io(&incoming))?;
+        std::fs::File::open(&incoming)
+            .and_then(|f| f.sync_all())
+            .map_err(io(&incoming))?;
+        // The old database's WAL must not be replayed onto the restored file.
+        for suffix in ["-wal", "-shm"] {
+            let mut side = db.as_os_str().to_owned();
+            side.push(suffix);
+            let _ = std::fs::remove_file(std::path::PathBuf::from(side));
+        }
+        std::fs::rename(&incoming, db).map_err(io(db))?;
+        let bytes = std::fs::metadata(db).map_err(io(db))?.len();
+        Ok(BackupReport {
+            drafts,
+            revisions,
+            bytes,
+        })
     }
 
     /// Saves a document as a new revision: of draft `id`, or of a new draft.
