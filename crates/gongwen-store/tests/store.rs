@@ -312,3 +312,37 @@ fn a_backup_with_the_wrong_key_or_damage_is_refused_and_the_database_kept() {
     let store = Store::open(&db, &key).unwrap();
     assert_eq!(store.list().unwrap().len(), 2);
 }
+
+#[test]
+fn a_second_writer_gets_a_clear_busy_message_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("gongwen.db");
+    let key = Key::from_bytes([8; 32]);
+    let mut app = Store::open(&db, &key).unwrap();
+    app.save(None, &notice("关于戊事项的通知"), "t1").unwrap();
+    // Another program (the CLI, say) holds the write lock.
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other
+        .pragma_update(
+            None,
+            "key",
+            "x'0808080808080808080808080808080808080808080808080808080808080808'",
+        )
+        .unwrap();
+    other.execute_batch("BEGIN IMMEDIATE").unwrap();
+    let started = std::time::Instant::now();
+    let err = app
+        .save(None, &notice("关于己事项的通知"), "t2")
+        .unwrap_err();
+    assert!(matches!(err, StoreError::Busy), "{err:?}");
+    assert_eq!(err.to_string(), "草稿库正在被另一个程序使用，请稍后再试");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "bounded wait"
+    );
+    // Readers are not blocked, and the committed draft is there.
+    assert_eq!(app.list().unwrap().len(), 1);
+    other.execute_batch("ROLLBACK").unwrap();
+    app.save(None, &notice("关于己事项的通知"), "t3").unwrap();
+    assert_eq!(app.list().unwrap().len(), 2);
+}
