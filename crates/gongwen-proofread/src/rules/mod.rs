@@ -7,6 +7,7 @@ mod expression;
 mod kind;
 mod personal;
 mod punctuation;
+mod structure;
 
 use regex::{Captures, Regex};
 
@@ -33,6 +34,7 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         &dates::WeekdayMismatch,
         &dates::LeadingZeroInDate,
         &doc_number::DocNumberForm,
+        &structure::HeadingSequence,
         &kind::TitleFinalPunctuation,
         &kind::ReportCarriesNoRequest,
         &kind::RequestClosing,
