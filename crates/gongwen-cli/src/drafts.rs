@@ -5,7 +5,7 @@ use std::{
 
 use clap::Subcommand;
 use gongwen_domain::{DocKind, calendar::iso8601_utc, structure, to_plain_text};
-use gongwen_store::{KdfParams, Key, Store};
+use gongwen_store::{Key, Store, data_dir_from_env, database_path, passphrase_key};
 
 use crate::{Failure, import::read_text_file};
 
@@ -73,15 +73,6 @@ impl From<gongwen_store::StoreError> for Failure {
     }
 }
 
-/// `$GONGWEN_HOME`, else `~/.local/share/gongwen`.
-fn data_dir() -> PathBuf {
-    if let Some(dir) = std::env::var_os("GONGWEN_HOME").filter(|d| !d.is_empty()) {
-        return PathBuf::from(dir);
-    }
-    let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
-    home.join(".local").join("share").join("gongwen")
-}
-
 fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -96,32 +87,17 @@ fn open_store() -> Result<Store, Failure> {
     Ok(Store::open(&db, &key)?)
 }
 
-/// The database path and its key.
+/// The database path and its key, from `GONGWEN_PASSPHRASE`.
 fn unlock() -> Result<(PathBuf, Key), Failure> {
-    let dir = data_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| {
-        Failure::new(
-            "store-io",
-            format!("无法创建数据目录 {}：{e}", dir.display()),
-        )
-    })?;
+    let dir = data_dir_from_env();
     let passphrase = std::env::var("GONGWEN_PASSPHRASE").map_err(|_| {
         Failure::new(
             "store-locked",
             "草稿库已加密：请用环境变量 GONGWEN_PASSPHRASE 提供口令",
         )
     })?;
-    let kdf_path = dir.join("gongwen.db.kdf");
-    let params = match KdfParams::load(&kdf_path)? {
-        Some(params) => params,
-        None => {
-            let params = KdfParams::generate()?;
-            params.save(&kdf_path)?;
-            params
-        }
-    };
-    let key = Key::from_passphrase(&passphrase, &params)?;
-    Ok((dir.join("gongwen.db"), key))
+    let key = passphrase_key(&dir, &passphrase)?;
+    Ok((database_path(&dir), key))
 }
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), Failure> {

@@ -7,10 +7,12 @@
 //! sit beside the database, they are not secret).
 
 mod kdf;
+mod open;
 mod schema;
 mod store;
 
 pub use kdf::{KdfParams, Key};
+pub use open::{data_dir_from_env, database_path, open_with_passphrase, passphrase_key};
 pub use store::{AuditEntry, BackupReport, DraftSummary, RevisionSummary, Store};
 
 use std::path::PathBuf;
