@@ -6,8 +6,8 @@ use crate::{
 };
 
 #[tauri::command]
-pub fn app_info() -> AppInfo {
-    AppInfo::current()
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo::current(state.storage.clone())
 }
 
 /// Streams the model's state to the UI: the current state at once, then

@@ -10,15 +10,33 @@ pub struct AppInfo {
     pub version: &'static str,
     /// The 15 文种 in statutory order, for the 新建 menu.
     pub doc_kinds: Vec<&'static str>,
+    pub storage: StorageStatus,
 }
 
 impl AppInfo {
-    pub fn current() -> AppInfo {
+    pub fn current(storage: StorageStatus) -> AppInfo {
         AppInfo {
             version: env!("CARGO_PKG_VERSION"),
             doc_kinds: DocKind::ALL.iter().map(|k| k.name()).collect(),
+            storage,
         }
     }
+}
+
+/// The draft store as the status bar shows it.
+#[derive(Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum StorageStatus {
+    /// Open: SQLCipher-encrypted on disk.
+    Encrypted {
+        drafts: usize,
+    },
+    /// Needs the passphrase.
+    Locked,
+    Failed {
+        code: &'static str,
+        message: String,
+    },
 }
 
 #[derive(Clone, Serialize)]

@@ -14,6 +14,31 @@ use gongwen_models::{Manifest, models_dir_from_env};
 
 pub struct AppState {
     pub engine: Engine,
+    pub storage: dto::StorageStatus,
+}
+
+/// Opens the encrypted draft store when a passphrase is given in the
+/// environment (headless use and tests); otherwise it stays locked until
+/// the user unlocks it.
+fn storage_status() -> dto::StorageStatus {
+    let Ok(passphrase) = std::env::var("GONGWEN_PASSPHRASE") else {
+        return dto::StorageStatus::Locked;
+    };
+    match gongwen_store::open_with_passphrase(&gongwen_store::data_dir_from_env(), &passphrase) {
+        Ok(store) => match store.list() {
+            Ok(drafts) => dto::StorageStatus::Encrypted {
+                drafts: drafts.len(),
+            },
+            Err(e) => dto::StorageStatus::Failed {
+                code: e.code(),
+                message: e.to_string(),
+            },
+        },
+        Err(e) => dto::StorageStatus::Failed {
+            code: e.code(),
+            message: e.to_string(),
+        },
+    }
 }
 
 /// The model named by `$GONGWEN_MODEL` (a manifest name; `default` if unset).
@@ -55,6 +80,7 @@ fn main() {
     }
     let state = AppState {
         engine: start_engine(),
+        storage: storage_status(),
     };
     let result = tauri::Builder::default()
         .manage(state)

@@ -2,7 +2,8 @@
 // WebDriver (tauri-driver + WebKitWebDriver). Run by scripts/test.sh.
 
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { Session, startDriver } from "./webdriver.mjs";
@@ -19,7 +20,10 @@ before(async () => {
   // The window loads the small test model, which the suite fetched first.
   // A port unlikely to clash with another run on the same machine.
   const port = 20_000 + (process.pid % 20_000);
-  driver = await startDriver({ port, env: { ...process.env, GONGWEN_MODEL: "test" } });
+  // A fresh encrypted draft store, unlocked by passphrase as in headless use.
+  const home = mkdtempSync(join(tmpdir(), "gongwen-e2e-"));
+  const env = { ...process.env, GONGWEN_MODEL: "test", GONGWEN_HOME: home, GONGWEN_PASSPHRASE: "端到端测试口令" };
+  driver = await startDriver({ port, env });
   session = await Session.create(driver.base, app);
 });
 
@@ -34,6 +38,7 @@ test("the window opens with its title, three panes and status bar", async () => 
   assert.match(await session.text("#pane-editor"), /未打开公文/);
   assert.match(await session.text("#pane-tools"), /校对/);
   assert.equal(await session.text("#status-offline"), "离线");
+  assert.equal(await session.text("#status-storage"), "已加密");
 });
 
 test("the model loads in the background and the status bar says so", async () => {

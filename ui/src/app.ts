@@ -1,6 +1,6 @@
-import type { Backend, ModelState } from "./backend";
+import type { AppInfo, Backend, ModelState } from "./backend";
 import { h } from "./dom";
-import { modelStatus } from "./status";
+import { modelStatus, storageStatus } from "./status";
 
 const TOOL_TABS = [
   {
@@ -114,11 +114,7 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
     { id: "status-bar", class: "status-bar" },
     h("span", { id: "status-offline", class: "status-item ok", title: "本程序不含任何联网代码" }, "离线"),
     h("span", { class: "sep", "aria-hidden": "true" }, "·"),
-    h(
-      "span",
-      { id: "status-storage", class: "status-item", title: "草稿库（SQLCipher 加密）尚未启用：目前不保存任何内容到磁盘" },
-      "草稿库未启用",
-    ),
+    storageItem(info.storage),
     h("span", { class: "sep", "aria-hidden": "true" }, "·"),
     modelItem,
     h("span", { class: "version" }, `v${info.version}`),
@@ -131,6 +127,13 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
 
   wireKindMenu(newButton, kindMenu, editorPane);
   await backend.watchModel((state) => showModel(modelItem, state));
+}
+
+function storageItem(storage: AppInfo["storage"]): HTMLElement {
+  const status = storageStatus(storage);
+  const item = h("span", { id: "status-storage", class: `status-item ${status.tone}`, title: status.detail }, status.text);
+  item.dataset.state = storage.kind;
+  return item;
 }
 
 function selectTab(tabList: HTMLElement, panels: HTMLElement[], id: string): void {

@@ -1,4 +1,4 @@
-import type { ModelState } from "./backend";
+import type { ModelState, StorageStatus } from "./backend";
 
 export interface StatusText {
   text: string;
@@ -42,5 +42,21 @@ export function modelStatus(state: ModelState): StatusText {
         detail: `${state.message} [${state.code}]`,
         tone: "error",
       };
+  }
+}
+
+/** What the status bar says about the draft store. */
+export function storageStatus(state: StorageStatus): StatusText {
+  switch (state.kind) {
+    case "encrypted":
+      return {
+        text: "已加密",
+        detail: `草稿库已用 SQLCipher 加密保存（${state.drafts} 份草稿）`,
+        tone: "ok",
+      };
+    case "locked":
+      return { text: "草稿库已锁定", detail: "输入口令后解锁草稿库", tone: "warn" };
+    case "failed":
+      return { text: "草稿库不可用", detail: `${state.message} [${state.code}]`, tone: "error" };
   }
 }

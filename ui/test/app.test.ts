@@ -14,7 +14,10 @@ describe("main window", () => {
 
   beforeEach(async () => {
     document.body.innerHTML = '<div id="app"></div>';
-    backend = new FakeBackend({ version: "0.1.0", doc_kinds: KINDS }, { kind: "verifying", progress: 0.25 });
+    backend = new FakeBackend(
+      { version: "0.1.0", doc_kinds: KINDS, storage: { kind: "encrypted", drafts: 3 } },
+      { kind: "verifying", progress: 0.25 },
+    );
     await mountApp(document.getElementById("app")!, backend);
   });
 
@@ -34,8 +37,9 @@ describe("main window", () => {
     expect(text("#panel-preview")).toContain("22 行");
   });
 
-  it("shows offline and follows the model state", () => {
+  it("shows offline, the encrypted store, and follows the model state", () => {
     expect(text("#status-offline")).toBe("离线");
+    expect(text("#status-storage")).toBe("已加密");
     expect(text("#status-model")).toBe("模型：正在校验 25%");
     backend.push({ kind: "loading", progress: 0.5 });
     expect(text("#status-model")).toBe("模型：正在加载 50%");
@@ -61,6 +65,16 @@ describe("main window", () => {
     backend.push({ kind: "failed", code: "x", message: "<img src=x onerror=alert(1)>" });
     expect(document.querySelector("#status-model img")).toBeNull();
     expect(document.querySelector<HTMLElement>("#status-model")!.title).toContain("<img");
+  });
+});
+
+describe("storage status text", () => {
+  it("never claims encryption for a locked or failed store", async () => {
+    const { storageStatus } = await import("../src/status");
+    expect(storageStatus({ kind: "locked" }).text).toBe("草稿库已锁定");
+    const failed = storageStatus({ kind: "failed", code: "store-wrong-key", message: "口令错误" });
+    expect(failed.text).toBe("草稿库不可用");
+    expect(failed.tone).toBe("error");
   });
 });
 

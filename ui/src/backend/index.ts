@@ -1,10 +1,16 @@
 // The one module that talks to the Tauri shell. Everything else in the UI
 // depends on the `Backend` interface, so it can be tested against a fake.
 
+export type StorageStatus =
+  | { kind: "encrypted"; drafts: number }
+  | { kind: "locked" }
+  | { kind: "failed"; code: string; message: string };
+
 export interface AppInfo {
   version: string;
   /** The 15 文种 in statutory order. */
   doc_kinds: string[];
+  storage: StorageStatus;
 }
 
 export type ModelState =
