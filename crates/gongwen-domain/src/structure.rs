@@ -118,8 +118,8 @@ fn chinese_digit(c: char) -> Option<u32> {
         })
 }
 
-/// 一 … 三十一 as a number.
-fn chinese_small_number(s: &str) -> Option<u32> {
+/// 一 … 九十九 as a number (dates, heading numbers).
+pub fn chinese_number(s: &str) -> Option<u32> {
     let chars: Vec<char> = s.chars().collect();
     match chars.as_slice() {
         ['十'] => Some(10),
@@ -141,11 +141,7 @@ pub fn parse_date(text: &str) -> Option<WrittenDate> {
         let year = c[1]
             .chars()
             .try_fold(0u32, |acc, ch| Some(acc * 10 + chinese_digit(ch)?))?;
-        (
-            year,
-            chinese_small_number(&c[2])?,
-            chinese_small_number(&c[3])?,
-        )
+        (year, chinese_number(&c[2])?, chinese_number(&c[3])?)
     } else {
         return None;
     };

@@ -1,5 +1,7 @@
 //! 结构: GB/T 9704-2012 7.3.3 结构层次序数 (一、 （一） 1. （1）).
 
+use gongwen_domain::structure::chinese_number;
+
 use super::{Rule, finding, pattern};
 use crate::{Category, Finding, RuleInfo, Severity, text::Text};
 
@@ -20,20 +22,6 @@ pattern!(
 );
 
 const DIGITS: [char; 9] = ['一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
-/// 一 … 九十九.
-fn chinese_value(s: &str) -> Option<u32> {
-    let digit = |c: char| DIGITS.iter().position(|d| *d == c).map(|p| p as u32 + 1);
-    let chars: Vec<char> = s.chars().collect();
-    match chars.as_slice() {
-        ['十'] => Some(10),
-        ['十', d] => Some(10 + digit(*d)?),
-        [t, '十'] => Some(digit(*t)? * 10),
-        [t, '十', d] => Some(digit(*t)? * 10 + digit(*d)?),
-        [d] => digit(*d),
-        _ => None,
-    }
-}
 
 fn chinese_numeral(n: u32) -> String {
     let digit = |d: u32| DIGITS[(d - 1) as usize];
@@ -62,7 +50,7 @@ impl Rule for HeadingSequence {
                 continue;
             };
             let value = if level < 2 {
-                chinese_value(number.as_str())
+                chinese_number(number.as_str())
             } else {
                 number.as_str().parse().ok()
             };
@@ -133,7 +121,7 @@ mod tests {
     #[test]
     fn numerals_convert_both_ways() {
         for n in 1..=99 {
-            assert_eq!(chinese_value(&chinese_numeral(n)), Some(n), "{n}");
+            assert_eq!(chinese_number(&chinese_numeral(n)), Some(n), "{n}");
         }
     }
 }
