@@ -64,11 +64,7 @@ impl Store {
     /// brings its schema up to date. A wrong key is reported as such before
     /// anything is written.
     pub fn open(path: &Path, key: &Key) -> Result<Store, StoreError> {
-        let mut conn = Connection::open(path)?;
-        // SQLCipher logs a wrong key to stderr itself; the error we return
-        // says it in Chinese instead.
-        let _ = conn.pragma_update(None, "cipher_log_level", "NONE");
-        conn.pragma_update(None, "key", &*key.pragma_value())?;
+        let mut conn = keyed_connection(path, rusqlite::OpenFlags::default(), &key.pragma_value())?;
         // The first read is where a wrong key shows.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
             row.get::<_, i64>(0)
@@ -93,9 +89,7 @@ impl Store {
 
     /// Opens a copy with the key and checks it page by page.
     fn verify_copy(path: &Path, key_pragma: &str) -> Result<(i64, i64), StoreError> {
-        let conn = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        let _ = conn.pragma_update(None, "cipher_log_level", "NONE");
-        conn.pragma_update(None, "key", key_pragma)?;
+        let conn = keyed_connection(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY, key_pragma)?;
         let check: String = conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
         if check != "ok" {
             return Err(StoreError::Corrupt(check));
@@ -433,6 +427,19 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// A connection to an SQLCipher file with its key set. SQLCipher would log
+/// a wrong key to stderr itself; our error says it in Chinese instead.
+fn keyed_connection(
+    path: &Path,
+    flags: rusqlite::OpenFlags,
+    key_pragma: &str,
+) -> Result<Connection, StoreError> {
+    let conn = Connection::open_with_flags(path, flags)?;
+    let _ = conn.pragma_update(None, "cipher_log_level", "NONE");
+    conn.pragma_update(None, "key", key_pragma)?;
+    Ok(conn)
 }
 
 fn append_audit(conn: &Connection, at: &str, action: &str, detail: &str) -> Result<(), StoreError> {
