@@ -7,10 +7,7 @@
 mod commands;
 mod dto;
 
-use gongwen_engine::{
-    ContextConfig, Engine, LoadRequest, ModelIdentity, ModelState, WorkerCommand,
-};
-use gongwen_models::{Manifest, models_dir_from_env};
+use gongwen_engine::{ContextConfig, Engine, LoadRequest, ModelState, WorkerCommand};
 
 pub struct AppState {
     pub engine: Engine,
@@ -46,18 +43,10 @@ fn storage_status() -> dto::StorageStatus {
 /// app is usable meanwhile.
 fn start_engine() -> Engine {
     let name = std::env::var("GONGWEN_MODEL").unwrap_or_else(|_| "default".to_owned());
-    let spec = Manifest::builtin().and_then(|m| m.get(&name).cloned());
-    let worker = WorkerCommand::current_exe();
-    match (spec, worker) {
-        (Ok(spec), Ok(worker)) => {
-            let path = spec.path_in(&models_dir_from_env());
-            let load = LoadRequest {
-                path,
-                identity: ModelIdentity::Known(spec),
-                context: ContextConfig::for_this_machine(),
-            };
-            Engine::start(load, worker)
-        }
+    // Unregistered files need the user's confirmation in settings.
+    let load = LoadRequest::resolve(&name, false, ContextConfig::for_this_machine());
+    match (load, WorkerCommand::current_exe()) {
+        (Ok(load), Ok(worker)) => Engine::start(load, worker),
         (Err(e), _) => Engine::unavailable(ModelState::Failed {
             code: e.code().to_owned(),
             message: e.to_string(),

@@ -1,11 +1,10 @@
-use std::{io::Write, path::PathBuf, process::ExitCode};
+use std::{io::Write, process::ExitCode};
 
 use clap::Args;
 use gongwen_engine::{
     ChatMessage, ContextConfig, Engine, EngineRequest, GenerationEvent, Input, LoadRequest,
     ModelIdentity, ModelState, Overflow, PromptFeeding, SamplingParams, StopReason, WorkerCommand,
 };
-use gongwen_models::{Manifest, models_dir_from_env};
 
 use crate::Failure;
 
@@ -39,45 +38,20 @@ pub struct GenerateArgs {
     prompt: String,
 }
 
-/// Resolves `--model` to a load request: a manifest name, or a path that
-/// the manifest knows by file name, or an unregistered path the user allowed.
+/// Resolves `--model`; an unregistered file needs `--allow-unregistered`.
 pub fn load_request(
     model: &str,
     allow_unregistered: bool,
     context: ContextConfig,
 ) -> Result<LoadRequest, Failure> {
-    let manifest = Manifest::builtin()?;
-    if let Ok(spec) = manifest.get(model) {
-        return Ok(LoadRequest {
-            path: spec.path_in(&models_dir_from_env()),
-            identity: ModelIdentity::Known(spec.clone()),
-            context,
-        });
-    }
-    let path = PathBuf::from(model);
-    let known = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .and_then(|n| manifest.by_file(n));
-    if let Some(spec) = known {
-        return Ok(LoadRequest {
-            path,
-            identity: ModelIdentity::Known(spec.clone()),
-            context,
-        });
-    }
-    if !allow_unregistered {
-        return Err(Failure {
-            code: "model-unregistered".to_owned(),
-            message: format!(
-                "{model} 不是已登记的模型名称或文件。若确认要加载这个 GGUF 文件，请加 --allow-unregistered"
-            ),
-        });
-    }
-    Ok(LoadRequest {
-        path,
-        identity: ModelIdentity::Unregistered,
-        context,
+    LoadRequest::resolve(model, allow_unregistered, context).map_err(|e| {
+        let mut failure = Failure::from(e);
+        if failure.code == "model-unregistered" {
+            failure
+                .message
+                .push_str("。若确认要加载这个 GGUF 文件，请加 --allow-unregistered");
+        }
+        failure
     })
 }
 

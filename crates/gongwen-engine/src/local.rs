@@ -11,7 +11,9 @@ use std::{
     time::Instant,
 };
 
-use gongwen_models::{FileStatus, ModelSpec, sha256_file, status_of};
+use gongwen_models::{
+    FileStatus, Manifest, ModelError, ModelSpec, models_dir_from_env, sha256_file, status_of,
+};
 use llama_cpp_2::{
     llama_backend::LlamaBackend,
     model::{LlamaModel, params::LlamaModelParams},
@@ -32,6 +34,41 @@ pub struct LoadRequest {
     pub path: PathBuf,
     pub identity: ModelIdentity,
     pub context: ContextConfig,
+}
+
+impl LoadRequest {
+    /// Resolves what the user named: a manifest name (`default`, `test`), a
+    /// path whose file name the manifest knows, or — only when
+    /// `allow_unregistered` — any other path.
+    pub fn resolve(
+        model: &str,
+        allow_unregistered: bool,
+        context: ContextConfig,
+    ) -> Result<LoadRequest, ModelError> {
+        let manifest = Manifest::builtin()?;
+        if let Ok(spec) = manifest.get(model) {
+            return Ok(LoadRequest {
+                path: spec.path_in(&models_dir_from_env()),
+                identity: ModelIdentity::Known(spec.clone()),
+                context,
+            });
+        }
+        let path = PathBuf::from(model);
+        let known = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| manifest.by_file(n));
+        let identity = match known {
+            Some(spec) => ModelIdentity::Known(spec.clone()),
+            None if allow_unregistered => ModelIdentity::Unregistered,
+            None => return Err(ModelError::Unregistered(model.to_owned())),
+        };
+        Ok(LoadRequest {
+            path,
+            identity,
+            context,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

