@@ -13,12 +13,13 @@ die() { printf '错误：%s\n' "$*" >&2; exit 2; }
 # Debian packages to build and run the app.
 APP_PACKAGES=(
   build-essential pkg-config cmake clang libclang-dev
-  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev
+  libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev libdbus-1-dev
   python3 fonts-noto-cjk libgomp1
 )
-# Extra packages the test suite needs: the WebDriver for WebKitGTK and a
-# virtual display.
-TEST_PACKAGES=(webkit2gtk-driver xvfb xauth)
+# Extra packages the test suite needs: the WebDriver for WebKitGTK, a
+# virtual display, and a D-Bus session with GNOME Keyring (the real Secret
+# Service the keyring test stores the database key in).
+TEST_PACKAGES=(webkit2gtk-driver xvfb xauth dbus-daemon gnome-keyring)
 
 install_packages() {
   local missing=()

@@ -14,14 +14,13 @@ pub struct AppState {
     pub storage: dto::StorageStatus,
 }
 
-/// Opens the encrypted draft store when a passphrase is given in the
-/// environment (headless use and tests); otherwise it stays locked until
-/// the user unlocks it.
+/// Opens the encrypted draft store with the key from the system keyring or
+/// `GONGWEN_PASSPHRASE` (headless use and tests); a store that needs a
+/// passphrase stays locked until the user gives it.
 fn storage_status() -> dto::StorageStatus {
-    let Ok(passphrase) = std::env::var("GONGWEN_PASSPHRASE") else {
-        return dto::StorageStatus::Locked;
-    };
-    match gongwen_store::open_with_passphrase(&gongwen_store::data_dir_from_env(), &passphrase) {
+    let credentials = gongwen_store::Credentials::from_env();
+    match gongwen_store::open_store(&gongwen_store::data_dir_from_env(), &credentials) {
+        Err(gongwen_store::StoreError::NeedPassphrase) => dto::StorageStatus::Locked,
         Ok(store) => match store.list() {
             Ok(drafts) => dto::StorageStatus::Encrypted {
                 drafts: drafts.len(),

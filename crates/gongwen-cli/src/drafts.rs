@@ -5,7 +5,10 @@ use std::{
 
 use clap::Subcommand;
 use gongwen_domain::{DocKind, calendar::iso8601_utc, structure, to_plain_text};
-use gongwen_store::{Key, Store, data_dir_from_env, database_path, passphrase_key};
+use gongwen_store::{
+    Credentials, Key, KeySource, NewKey, Store, StoreError, change_key, data_dir_from_env,
+    database_path, key_source,
+};
 
 use crate::{Failure, import::read_text_file};
 
@@ -67,9 +70,25 @@ pub enum AuditCommand {
     Verify,
 }
 
-impl From<gongwen_store::StoreError> for Failure {
-    fn from(e: gongwen_store::StoreError) -> Self {
-        Failure::new(e.code(), e.to_string())
+#[derive(Subcommand)]
+pub enum KeyCommand {
+    /// 显示草稿库密钥的来源（口令或系统密钥环）
+    Status,
+    /// 改用系统密钥环保存的随机密钥（重新加密草稿库）
+    UseKeyring,
+    /// 改用口令，或更换口令（新口令由环境变量 GONGWEN_NEW_PASSPHRASE 提供）
+    UsePassphrase,
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NeedPassphrase => Failure::new(
+                e.code(),
+                "草稿库已加密：请用环境变量 GONGWEN_PASSPHRASE 提供口令",
+            ),
+            e => Failure::new(e.code(), e.to_string()),
+        }
     }
 }
 
@@ -80,23 +99,19 @@ fn now() -> String {
     iso8601_utc(secs)
 }
 
-/// Opens the store with the passphrase from `GONGWEN_PASSPHRASE`, creating
-/// the database and its key-derivation parameters on first use.
+/// Opens the store with `GONGWEN_PASSPHRASE` or the system keyring,
+/// creating it on first use.
 fn open_store() -> Result<Store, Failure> {
-    let (db, key) = unlock()?;
-    Ok(Store::open(&db, &key)?)
+    Ok(gongwen_store::open_store(
+        &data_dir_from_env(),
+        &Credentials::from_env(),
+    )?)
 }
 
-/// The database path and its key, from `GONGWEN_PASSPHRASE`.
+/// The database path and its key.
 fn unlock() -> Result<(PathBuf, Key), Failure> {
     let dir = data_dir_from_env();
-    let passphrase = std::env::var("GONGWEN_PASSPHRASE").map_err(|_| {
-        Failure::new(
-            "store-locked",
-            "草稿库已加密：请用环境变量 GONGWEN_PASSPHRASE 提供口令",
-        )
-    })?;
-    let key = passphrase_key(&dir, &passphrase)?;
+    let key = gongwen_store::unlock(&dir, &Credentials::from_env())?;
     Ok((database_path(&dir), key))
 }
 
@@ -206,6 +221,52 @@ pub fn backup(command: BackupCommand) -> Result<ExitCode, Failure> {
             );
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn key(command: KeyCommand) -> Result<ExitCode, Failure> {
+    let dir = data_dir_from_env();
+    let credentials = Credentials::from_env();
+    let new_passphrase;
+    let new = match command {
+        KeyCommand::Status => {
+            match key_source(&dir)? {
+                Some(source @ KeySource::Passphrase { .. }) => {
+                    println!("草稿库密钥来源：{}（Argon2id 派生）", source.describe());
+                }
+                Some(source @ KeySource::Keyring { .. }) => {
+                    println!("草稿库密钥来源：{}（随机 256 位密钥）", source.describe());
+                }
+                None => println!("还没有草稿库"),
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        KeyCommand::UsePassphrase => {
+            new_passphrase = zeroize::Zeroizing::new(
+                std::env::var("GONGWEN_NEW_PASSPHRASE")
+                    .ok()
+                    .filter(|p| !p.is_empty())
+                    .ok_or_else(|| {
+                        Failure::new(
+                            "usage-new-passphrase",
+                            "请用环境变量 GONGWEN_NEW_PASSPHRASE 提供新口令",
+                        )
+                    })?,
+            );
+            NewKey::Passphrase(&new_passphrase)
+        }
+        KeyCommand::UseKeyring => NewKey::Keyring(
+            credentials
+                .keyring
+                .as_ref()
+                .ok_or(StoreError::KeyringUnavailable("未启用".into()))?,
+        ),
+    };
+    let store = gongwen_store::open_store(&dir, &credentials)?;
+    let store = change_key(&dir, store, &credentials, new, &now())?;
+    let drafts = store.list()?.len();
+    let source = key_source(&dir)?.map_or("未知", |s| s.describe());
+    println!("已重新加密草稿库（{drafts} 份草稿），密钥来源：{source}");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -41,6 +41,9 @@ enum Command {
     /// 备份与恢复草稿库
     #[command(subcommand)]
     Backup(drafts::BackupCommand),
+    /// 草稿库密钥：口令或系统密钥环，更换口令
+    #[command(subcommand)]
+    Key(drafts::KeyCommand),
     /// 导入文件并识别公文结构（一键排版）
     Import(import::ImportArgs),
     /// 用本机模型生成文本（调试用），逐字输出到标准输出
@@ -88,6 +91,7 @@ fn main() -> ExitCode {
         Command::Drafts(command) => drafts::run(command),
         Command::Audit(command) => drafts::audit(command),
         Command::Backup(command) => drafts::backup(command),
+        Command::Key(command) => drafts::key(command),
         Command::Bench(command) => bench::run(command),
         Command::EngineWorker => return gongwen_engine::worker_main(),
     };

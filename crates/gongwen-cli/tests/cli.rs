@@ -464,3 +464,104 @@ fn backup_create_and_restore_round_trip() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn changing_the_passphrase_re_keys_the_store() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("通知.txt");
+    std::fs::write(&file, "关于换口令的通知\n各单位：\n特此通知。").unwrap();
+    let file = file.to_str().unwrap();
+    assert!(
+        gongwen_with_home(home.path(), Some("旧口令"), &["drafts", "save", file])
+            .status
+            .success()
+    );
+    let out = gongwen_with_home(home.path(), Some("旧口令"), &["key", "use-passphrase"]);
+    assert_eq!(out.status.code(), Some(2), "no new passphrase given");
+    let out = Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(["key", "use-passphrase"])
+        .env("GONGWEN_HOME", home.path())
+        .env("GONGWEN_PASSPHRASE", "旧口令")
+        .env("GONGWEN_NEW_PASSPHRASE", "新口令")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1 份草稿"));
+    let out = gongwen_with_home(home.path(), Some("旧口令"), &["drafts", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = gongwen_with_home(home.path(), Some("新口令"), &["drafts", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let out = gongwen_with_home(home.path(), Some("新口令"), &["audit", "verify"]);
+    assert!(out.status.success());
+}
+
+/// The Secret Service for real: a D-Bus session with an unlocked GNOME
+/// Keyring in a throw-away home. A store created there without a passphrase
+/// keeps its key in the keyring, survives the keyring daemon restarting, and
+/// without any keyring reachable the user gets a clear error.
+#[test]
+fn the_system_keyring_keeps_the_key_across_sessions() {
+    let home = tempfile::tempdir().unwrap();
+    let runtime = home.path().join("run");
+    std::fs::create_dir(&runtime).unwrap();
+    std::fs::set_permissions(
+        &runtime,
+        std::os::unix::fs::PermissionsExt::from_mode(0o700),
+    )
+    .unwrap();
+    let file = home.path().join("通知.txt");
+    std::fs::write(&file, "关于密钥环的通知\n各单位：\n特此通知。").unwrap();
+    let gongwen = env!("CARGO_BIN_EXE_gongwen");
+    let in_session = |script: &str| {
+        let out = Command::new("dbus-run-session")
+            .args(["--", "bash", "-c"])
+            .arg(format!(
+                "printf '解锁口令' | gnome-keyring-daemon --unlock --components=secrets >/dev/null && {script}"
+            ))
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", home.path())
+            .env("XDG_RUNTIME_DIR", &runtime)
+            .env("GONGWEN_HOME", home.path().join("gongwen"))
+            .env("G", gongwen)
+            .env("F", &file)
+            .output()
+            .expect("dbus-run-session (Debian package dbus-daemon) is installed by scripts/test.sh");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = in_session(r#""$G" drafts save "$F" && "$G" key status"#);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("系统密钥环"), "{stdout}");
+    // A new session: the daemon reads the key back from its own encrypted file.
+    let (code, stdout, stderr) = in_session(r#""$G" drafts list --json"#);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("关于密钥环的通知"), "{stdout}");
+    // No D-Bus at all: a clear message, nothing on stdout.
+    let out = Command::new(gongwen)
+        .args(["drafts", "list"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("HOME", home.path())
+        .env("GONGWEN_HOME", home.path().join("gongwen"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("无法使用系统密钥环"), "{stderr}");
+    // Switching to a passphrase inside the session keeps the draft.
+    let (code, stdout, stderr) = in_session(
+        r#"GONGWEN_NEW_PASSPHRASE=新口令 "$G" key use-passphrase && GONGWEN_PASSPHRASE=新口令 "$G" drafts list --json"#,
+    );
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains("关于密钥环的通知"), "{stdout}");
+}

@@ -36,6 +36,10 @@ impl Key {
         Ok(Key(key))
     }
 
+    pub(crate) fn bytes(&self) -> &[u8] {
+        self.0.as_slice()
+    }
+
     /// SQLCipher's raw-key form: x'…' with 64 hex digits.
     pub(crate) fn pragma_value(&self) -> Zeroizing<String> {
         let mut out = Zeroizing::new(String::with_capacity(67));

@@ -7,12 +7,17 @@
 //! sit beside the database, they are not secret).
 
 mod kdf;
-mod open;
+mod keys;
+mod profile;
 mod schema;
 mod store;
 
 pub use kdf::{KdfParams, Key};
-pub use open::{data_dir_from_env, database_path, open_with_passphrase, passphrase_key};
+pub use keys::{
+    Credentials, KeySource, Keyring, NewKey, change_key, data_dir_from_env, database_path,
+    key_source, open_store, unlock,
+};
+pub use profile::{Feedback, FeedbackCount, TermList, UnitProfile};
 pub use store::{AuditEntry, BackupReport, DraftSummary, RevisionSummary, Store};
 
 use std::path::PathBuf;
@@ -37,6 +42,14 @@ pub enum StoreError {
     },
     #[error("口令派生参数文件无效：{0}")]
     KdfFile(String),
+    #[error("草稿库已加密，请输入口令")]
+    NeedPassphrase,
+    #[error("无法使用系统密钥环：{0}。可以改用口令保护草稿库")]
+    KeyringUnavailable(String),
+    #[error("系统密钥环中找不到草稿库的密钥（可能换了用户或电脑）。请用备份恢复草稿库")]
+    KeyringEntryMissing,
+    #[error("还没有设置机关代字，无法取文号")]
+    NoUnitCode,
     #[error("数据库错误：{0}")]
     Sqlite(String),
     #[error("草稿内容无法解析：{0}")]
@@ -53,6 +66,10 @@ impl StoreError {
             StoreError::AuditBroken(_) => "store-audit-broken",
             StoreError::Io { .. } => "store-io",
             StoreError::KdfFile(_) => "store-kdf",
+            StoreError::NeedPassphrase => "store-need-passphrase",
+            StoreError::KeyringUnavailable(_) => "store-keyring-unavailable",
+            StoreError::KeyringEntryMissing => "store-keyring-entry-missing",
+            StoreError::NoUnitCode => "store-no-unit-code",
             StoreError::Sqlite(_) => "store-sqlite",
             StoreError::Corrupt(_) => "store-corrupt",
         }

@@ -38,6 +38,35 @@ const MIGRATIONS: &[&str] = &[
      INSERT INTO drafts_fts (document_id, title, body)
         SELECT d.id, d.title, r.plain_text FROM documents d
         JOIN revisions r ON r.id = (SELECT max(id) FROM revisions WHERE document_id = d.id);",
+    // Version 3: settings (JSON values), the unit profile, 文号 counters,
+    // the user's terms and ignore list, and feedback on suggestions.
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE unit_profile (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        name TEXT NOT NULL,
+        code TEXT NOT NULL,
+        recipients TEXT NOT NULL
+     );
+     CREATE TABLE doc_numbers (
+        code TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        next INTEGER NOT NULL,
+        PRIMARY KEY (code, year)
+     );
+     CREATE TABLE terms (
+        term TEXT NOT NULL,
+        list TEXT NOT NULL CHECK (list IN ('custom', 'ignore')),
+        added_at TEXT NOT NULL,
+        PRIMARY KEY (term, list)
+     );
+     CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        original TEXT NOT NULL,
+        suggestion TEXT NOT NULL,
+        accepted INTEGER NOT NULL
+     );",
 ];
 
 pub const CURRENT_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -97,6 +126,13 @@ mod tests {
                  INSERT INTO revisions (document_id, created_at, json, plain_text) VALUES (1, 't', '{}', '关于旧版草稿的通知 正文');",
             )
             .unwrap();
+            if start >= 2 {
+                // What `save` does at that version.
+                conn.execute_batch(
+                    "INSERT INTO drafts_fts (document_id, title, body) VALUES (1, '关于旧版草稿的通知', '关于旧版草稿的通知 正文');",
+                )
+                .unwrap();
+            }
             drop(conn);
             let mut conn = keyed(&path);
             migrate(&mut conn).unwrap();
@@ -112,6 +148,15 @@ mod tests {
                 )
                 .unwrap();
             assert_eq!(found, 1, "from version {start}");
+            let tables: i64 = conn
+                .query_row(
+                    "SELECT count(*) FROM sqlite_master WHERE name IN
+                        ('settings', 'unit_profile', 'doc_numbers', 'terms', 'feedback')",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(tables, 5, "from version {start}");
         }
     }
 

@@ -8,9 +8,12 @@ use sha2::{Digest, Sha256};
 use crate::{Key, StoreError, schema};
 
 pub struct Store {
-    conn: Connection,
+    pub(crate) conn: Connection,
     /// Kept to verify backups; wiped on drop.
     key_pragma: zeroize::Zeroizing<String>,
+    /// A shared lock on `<database>.lock` while open: replacing the file
+    /// (restoring a backup, changing the key) needs it exclusively.
+    lock: std::fs::File,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,6 +67,11 @@ impl Store {
     /// brings its schema up to date. A wrong key is reported as such before
     /// anything is written.
     pub fn open(path: &Path, key: &Key) -> Result<Store, StoreError> {
+        let lock = open_lock(path)?;
+        lock.lock_shared().map_err(|source| StoreError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
         let mut conn = keyed_connection(path, rusqlite::OpenFlags::default(), &key.pragma_value())?;
         // The first read is where a wrong key shows.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
@@ -76,7 +84,56 @@ impl Store {
         Ok(Store {
             conn,
             key_pragma: key.pragma_value(),
+            lock,
         })
+    }
+
+    /// Fails with `Busy` while another program has the store open.
+    pub(crate) fn lock_exclusively(&self) -> Result<(), StoreError> {
+        lock_exclusively(&self.lock)
+    }
+
+    /// Closes the database (checkpointing the WAL into it) and hands back
+    /// the lock, still held, so nobody opens the file while it is replaced.
+    pub(crate) fn close(self) -> Result<std::fs::File, StoreError> {
+        self.conn.close().map_err(|(_, e)| StoreError::from(e))?;
+        Ok(self.lock)
+    }
+
+    /// Writes a copy of the database encrypted with another key to `dest`,
+    /// verifies it with that key, and syncs it to disk.
+    pub(crate) fn export_rekeyed(&mut self, dest: &Path, key: &Key) -> Result<(), StoreError> {
+        let _ = std::fs::remove_file(dest);
+        let dest_text = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Sqlite("路径不是有效的 UTF-8".into()))?;
+        let key_pragma = key.pragma_value();
+        self.conn.execute(
+            "ATTACH DATABASE ?1 AS rekeyed KEY ?2",
+            params![dest_text, key_pragma.as_str()],
+        )?;
+        let exported = self
+            .conn
+            .query_row("SELECT sqlcipher_export('rekeyed')", [], |_| Ok(()))
+            .and_then(|()| {
+                // sqlcipher_export copies tables, not the schema version.
+                self.conn.execute_batch(&format!(
+                    "PRAGMA rekeyed.user_version = {}",
+                    schema::CURRENT_VERSION
+                ))
+            });
+        self.conn.execute("DETACH DATABASE rekeyed", [])?;
+        exported?;
+        let expected = Store::counts(&self.conn)?;
+        if Store::verify_copy(dest, &key_pragma)? != expected {
+            return Err(StoreError::Corrupt("换密钥后的副本与草稿库不一致".into()));
+        }
+        std::fs::File::open(dest)
+            .and_then(|f| f.sync_all())
+            .map_err(|source| StoreError::Io {
+                path: dest.to_path_buf(),
+                source,
+            })
     }
 
     fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
@@ -165,6 +222,8 @@ impl Store {
             let path = path.to_path_buf();
             move |source| StoreError::Io { path, source }
         };
+        let lock = open_lock(db)?;
+        lock_exclusively(&lock)?;
         let (drafts, revisions) = Store::verify_copy(backup, &key.pragma_value())?;
         let incoming = db.with_extension("restoring");
         std::fs::copy(backup, &incoming).map_err(io(&incoming))?;
@@ -429,6 +488,28 @@ impl Store {
     }
 }
 
+fn open_lock(db: &Path) -> Result<std::fs::File, StoreError> {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".lock");
+    let path = std::path::PathBuf::from(name);
+    std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|source| StoreError::Io { path, source })
+}
+
+fn lock_exclusively(lock: &std::fs::File) -> Result<(), StoreError> {
+    lock.try_lock().map_err(|e| match e {
+        std::fs::TryLockError::WouldBlock => StoreError::Busy,
+        std::fs::TryLockError::Error(source) => StoreError::Io {
+            path: "gongwen.db.lock".into(),
+            source,
+        },
+    })
+}
+
 /// A connection to an SQLCipher file with its key set. SQLCipher would log
 /// a wrong key to stderr itself; our error says it in Chinese instead.
 fn keyed_connection(
@@ -442,7 +523,12 @@ fn keyed_connection(
     Ok(conn)
 }
 
-fn append_audit(conn: &Connection, at: &str, action: &str, detail: &str) -> Result<(), StoreError> {
+pub(crate) fn append_audit(
+    conn: &Connection,
+    at: &str,
+    action: &str,
+    detail: &str,
+) -> Result<(), StoreError> {
     let prev: String = conn
         .query_row(
             "SELECT hash FROM audit ORDER BY id DESC LIMIT 1",
