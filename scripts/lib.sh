@@ -64,6 +64,21 @@ ui_build() {
   (cd "$ROOT/ui" && npm run --silent build)
 }
 
+# Python packages the tests use as outside judges (an independent SQLCipher 4
+# reader; python-docx), pinned, in a cache outside the clone.
+export GONGWEN_PYTHONPATH=${GONGWEN_PYTHONPATH:-$HOME/.cache/gongwen/python}
+PYTHON_TEST_PACKAGES=(sqlcipher3-binary==0.6.0 python-docx==1.2.0)
+
+python_test_packages() {
+  local stamp="$GONGWEN_PYTHONPATH/.gongwen-packages"
+  [ "$(cat "$stamp" 2>/dev/null)" = "${PYTHON_TEST_PACKAGES[*]}" ] && return 0
+  say "安装测试用 Python 包：${PYTHON_TEST_PACKAGES[*]}"
+  rm -rf "$GONGWEN_PYTHONPATH"
+  python3 -m pip install --quiet --disable-pip-version-check --target "$GONGWEN_PYTHONPATH" \
+    "${PYTHON_TEST_PACKAGES[@]}"
+  echo "${PYTHON_TEST_PACKAGES[*]}" > "$stamp"
+}
+
 gongwen_cli() {
   cargo build --quiet -p gongwen-cli
   "$CARGO_TARGET_DIR/debug/gongwen" "$@"

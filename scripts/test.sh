@@ -23,6 +23,9 @@ step "获取模型（测试模型；默认模型用于少量测试）"
 gongwen_cli models fetch test
 gongwen_cli models fetch default
 
+step "测试用 Python 包"
+python_test_packages
+
 step "clippy"
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 

@@ -5,6 +5,7 @@
 pub mod engine;
 pub mod llama_bench;
 pub mod proofread;
+pub mod store;
 
 use std::path::PathBuf;
 

@@ -10,6 +10,12 @@ use crate::{Failure, generate::load_request};
 pub enum BenchCommand {
     /// 推理引擎：与 llama.cpp 自带的 llama-bench 在同一模型、同一线程数下对比
     Engine(EngineArgs),
+    /// 草稿库：保存 3 万字草稿一个修订的延迟，加密库与普通 SQLite 在同一次运行中对比
+    Store {
+        /// 每种库保存的次数
+        #[arg(long, default_value_t = 200)]
+        saves: usize,
+    },
     /// 规则校对吞吐量：约 10 万字的文档，单线程
     Proofread {
         /// 测量次数，取中位数
@@ -43,6 +49,7 @@ impl From<gongwen_bench::BenchError> for Failure {
 pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Engine(args) => bench_engine(args),
+        BenchCommand::Store { saves } => bench_store(saves),
         BenchCommand::Proofread { runs } => {
             let figures = gongwen_bench::proofread::measure(100_000, runs);
             let runs: Vec<String> = figures
@@ -160,6 +167,40 @@ fn bench_engine(args: EngineArgs) -> Result<ExitCode, Failure> {
         "engine/llama-bench pp512 {:.2} tg128 {:.2}",
         if ref_pp > 0.0 { pp / ref_pp } else { 0.0 },
         if ref_tg > 0.0 { tg / ref_tg } else { 0.0 }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_store(saves: usize) -> Result<ExitCode, Failure> {
+    use gongwen_bench::store::{measure, percentile};
+    let dir = tempfile::tempdir().map_err(|e| Failure::new("bench-io", e.to_string()))?;
+    let figures = measure(dir.path(), 30_000, saves.max(1))?;
+    let row = |name: &str, ms: &[f64]| {
+        println!(
+            "{name}：保存 {} 次，p50 {:.2} 毫秒，p99 {:.2} 毫秒",
+            ms.len(),
+            percentile(ms, 50.0),
+            percentile(ms, 99.0)
+        );
+    };
+    println!(
+        "草稿 {} 字，每次保存一个修订（WAL，synchronous=FULL）",
+        figures.chars
+    );
+    row("SQLCipher 加密库", &figures.encrypted_ms);
+    row("普通 SQLite", &figures.plain_ms);
+    let ratio = |p: f64| {
+        let plain = percentile(&figures.plain_ms, p);
+        if plain > 0.0 {
+            percentile(&figures.encrypted_ms, p) / plain
+        } else {
+            0.0
+        }
+    };
+    println!(
+        "store/plain save-p50 {:.2} save-p99 {:.2}",
+        ratio(50.0),
+        ratio(99.0)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -68,6 +68,11 @@ pub enum BackupCommand {
 pub enum AuditCommand {
     /// 校验审计日志链是否完整
     Verify,
+    /// 列出审计日志
+    List {
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -156,6 +161,11 @@ pub fn run(command: DraftsCommand) -> Result<ExitCode, Failure> {
             let doc = load_document(&file, kind.as_deref())?;
             let mut store = open_store()?;
             let (draft, revision) = store.save(id, &doc, &now())?;
+            store.record(
+                &now(),
+                "import",
+                &format!("导入 {} 为草稿 {draft} 修订 {revision}", file.display()),
+            )?;
             println!("已保存：草稿 {draft}，修订 {revision}（{}）", doc.title);
         }
         DraftsCommand::List { json } => print_drafts(&open_store()?.list()?, json, "还没有草稿")?,
@@ -275,6 +285,16 @@ pub fn audit(command: AuditCommand) -> Result<ExitCode, Failure> {
         AuditCommand::Verify => {
             let count = open_store()?.verify_audit()?;
             println!("审计日志完整：共 {count} 条，哈希链连续");
+        }
+        AuditCommand::List { json } => {
+            let log = open_store()?.audit_log()?;
+            if json {
+                print_json(&log)?;
+            } else {
+                for e in log {
+                    println!("{:>5}  {}  {:<14} {}", e.id, e.at, e.action, e.detail);
+                }
+            }
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -358,7 +358,16 @@ fn drafts_save_list_show_history_and_audit() {
     let out = gongwen_with_home(home.path(), pass, &["drafts", "history", "1"]);
     assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
     let out = gongwen_with_home(home.path(), pass, &["audit", "verify"]);
-    assert!(String::from_utf8(out.stdout).unwrap().contains("共 2 条"));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("共 4 条"));
+    let out = gongwen_with_home(home.path(), pass, &["audit", "list", "--json"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let actions: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(actions, ["create", "import", "save", "import"]);
 
     // A wrong passphrase: a plain message, nothing on stdout, the drafts kept.
     let out = gongwen_with_home(home.path(), Some("错误口令"), &["drafts", "list"]);
@@ -564,4 +573,21 @@ fn the_system_keyring_keeps_the_key_across_sessions() {
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("关于密钥环的通知"), "{stdout}");
+}
+
+#[test]
+fn bench_store_ends_with_ratios_against_plain_sqlite() {
+    let out = gongwen(&real_models_dir(), &["bench", "store", "--saves", "5"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last: Vec<&str> = stdout.lines().last().unwrap().split(' ').collect();
+    assert_eq!(last[..2], ["store/plain", "save-p50"], "{stdout}");
+    assert_eq!(last[3], "save-p99", "{stdout}");
+    for ratio in [last[2], last[4]] {
+        assert!(ratio.parse::<f64>().unwrap() > 0.0, "{stdout}");
+    }
 }

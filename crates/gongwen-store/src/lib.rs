@@ -50,6 +50,8 @@ pub enum StoreError {
     KeyringEntryMissing,
     #[error("还没有设置机关代字，无法取文号")]
     NoUnitCode,
+    #[error("草稿库文件已损坏（校验失败），请用备份恢复")]
+    Damaged,
     #[error("数据库错误：{0}")]
     Sqlite(String),
     #[error("草稿内容无法解析：{0}")]
@@ -70,6 +72,7 @@ impl StoreError {
             StoreError::KeyringUnavailable(_) => "store-keyring-unavailable",
             StoreError::KeyringEntryMissing => "store-keyring-entry-missing",
             StoreError::NoUnitCode => "store-no-unit-code",
+            StoreError::Damaged => "store-damaged",
             StoreError::Sqlite(_) => "store-sqlite",
             StoreError::Corrupt(_) => "store-corrupt",
         }
@@ -82,6 +85,7 @@ impl From<rusqlite::Error> for StoreError {
         match e.sqlite_error_code() {
             Some(ErrorCode::NotADatabase) => StoreError::WrongKeyOrDamaged,
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
+            Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged,
             _ => StoreError::Sqlite(e.to_string()),
         }
     }

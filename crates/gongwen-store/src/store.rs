@@ -67,25 +67,55 @@ impl Store {
     /// brings its schema up to date. A wrong key is reported as such before
     /// anything is written.
     pub fn open(path: &Path, key: &Key) -> Result<Store, StoreError> {
+        Store::open_with(path, Some(key))
+    }
+
+    /// The same store in a plain, unencrypted SQLite file: only for
+    /// measuring what encryption costs (`gongwen bench store`).
+    #[doc(hidden)]
+    pub fn open_unencrypted_for_benchmark(path: &Path) -> Result<Store, StoreError> {
+        Store::open_with(path, None)
+    }
+
+    fn open_with(path: &Path, key: Option<&Key>) -> Result<Store, StoreError> {
         let lock = open_lock(path)?;
         lock.lock_shared().map_err(|source| StoreError::Io {
             path: path.to_path_buf(),
             source,
         })?;
-        let mut conn = keyed_connection(path, rusqlite::OpenFlags::default(), &key.pragma_value())?;
+        let key_pragma = key.map(Key::pragma_value).unwrap_or_default();
+        let mut conn = match key {
+            Some(_) => keyed_connection(path, rusqlite::OpenFlags::default(), &key_pragma)?,
+            None => Connection::open(path)?,
+        };
         // The first read is where a wrong key shows.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
             row.get::<_, i64>(0)
         })?;
         conn.busy_timeout(std::time::Duration::from_secs(2))?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
+        // A save the user saw succeed survives a power cut, not only a crash.
+        conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn)?;
         Ok(Store {
             conn,
-            key_pragma: key.pragma_value(),
+            key_pragma,
             lock,
         })
+    }
+
+    /// Reads every page (each is authenticated by SQLCipher's HMAC) and
+    /// checks the database's structure.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let check: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
+        if check == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::Damaged)
+        }
     }
 
     /// Fails with `Busy` while another program has the store open.
