@@ -97,7 +97,7 @@ impl From<StoreError> for Failure {
     }
 }
 
-fn now() -> String {
+pub fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -106,7 +106,7 @@ fn now() -> String {
 
 /// Opens the store with `GONGWEN_PASSPHRASE` or the system keyring,
 /// creating it on first use.
-fn open_store() -> Result<Store, Failure> {
+pub fn open_store() -> Result<Store, Failure> {
     Ok(gongwen_store::open_store(
         &data_dir_from_env(),
         &Credentials::from_env(),

@@ -10,6 +10,7 @@
 mod bench;
 mod check;
 mod drafts;
+mod export;
 mod generate;
 mod import;
 mod models;
@@ -44,6 +45,10 @@ enum Command {
     /// 草稿库密钥：口令或系统密钥环，更换口令
     #[command(subcommand)]
     Key(drafts::KeyCommand),
+    /// 一键排版：把纯文本公文排成符合 GB/T 9704-2012 的 .docx
+    Format(export::FormatArgs),
+    /// 把草稿导出为符合 GB/T 9704-2012 的 .docx
+    Export(export::ExportArgs),
     /// 导入文件并识别公文结构（一键排版）
     Import(import::ImportArgs),
     /// 用本机模型生成文本（调试用），逐字输出到标准输出
@@ -92,6 +97,8 @@ fn main() -> ExitCode {
         Command::Audit(command) => drafts::audit(command),
         Command::Backup(command) => drafts::backup(command),
         Command::Key(command) => drafts::key(command),
+        Command::Format(args) => export::format(args),
+        Command::Export(args) => export::export(args),
         Command::Bench(command) => bench::run(command),
         Command::EngineWorker => return gongwen_engine::worker_main(),
     };

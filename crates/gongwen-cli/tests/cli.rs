@@ -591,3 +591,59 @@ fn bench_store_ends_with_ratios_against_plain_sqlite() {
         assert!(ratio.parse::<f64>().unwrap() > 0.0, "{stdout}");
     }
 }
+
+#[test]
+fn format_and_export_write_a_docx_and_export_is_audited() {
+    let home = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/notice.txt");
+    let fixture = fixture.to_str().unwrap();
+    let out_path = home.path().join("排版.docx");
+    let out = gongwen_with_home(
+        home.path(),
+        None,
+        &["format", fixture, "-o", out_path.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let bytes = std::fs::read(&out_path).unwrap();
+    assert_eq!(&bytes[..2], b"PK", "a zip package");
+
+    let pass = Some("导出口令");
+    assert!(
+        gongwen_with_home(home.path(), pass, &["drafts", "save", fixture])
+            .status
+            .success()
+    );
+    let exported = home.path().join("导出.docx");
+    let out = gongwen_with_home(
+        home.path(),
+        pass,
+        &["export", "1", "-o", exported.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&exported).unwrap(),
+        bytes,
+        "same document, same bytes"
+    );
+    let out = gongwen_with_home(home.path(), pass, &["audit", "list", "--json"]);
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log.as_array().unwrap().last().unwrap()["action"], "export");
+
+    // A draft that does not exist: a clear error and no file.
+    let missing = home.path().join("无.docx");
+    let out = gongwen_with_home(
+        home.path(),
+        pass,
+        &["export", "9", "-o", missing.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!missing.exists());
+}

@@ -102,6 +102,21 @@ pub struct Classification {
     pub period: Option<String>,
 }
 
+impl Classification {
+    /// As printed in the 版头: 秘密★1年.
+    pub fn to_standard(&self) -> String {
+        let level = match self.level {
+            SecrecyLevel::Secret => "秘密",
+            SecrecyLevel::Confidential => "机密",
+            SecrecyLevel::TopSecret => "绝密",
+        };
+        match &self.period {
+            Some(period) => format!("{level}★{period}"),
+            None => level.to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum SecrecyLevel {
     #[serde(rename = "秘密")]
@@ -118,6 +133,15 @@ pub enum Urgency {
     Extra,
     #[serde(rename = "加急")]
     Urgent,
+}
+
+impl Urgency {
+    pub fn name(self) -> &'static str {
+        match self {
+            Urgency::Extra => "特急",
+            Urgency::Urgent => "加急",
+        }
+    }
 }
 
 /// 发文字号: 机关代字〔年份〕序号号.

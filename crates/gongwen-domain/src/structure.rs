@@ -400,26 +400,8 @@ fn is_issuer_mark_end(line: &str) -> bool {
 pub fn to_plain_text(doc: &Document) -> String {
     let mut out: Vec<String> = Vec::new();
     out.extend(doc.copy_number.clone());
-    if let Some(c) = &doc.classification {
-        let level = match c.level {
-            SecrecyLevel::Secret => "秘密",
-            SecrecyLevel::Confidential => "机密",
-            SecrecyLevel::TopSecret => "绝密",
-        };
-        out.push(match &c.period {
-            Some(period) => format!("{level}★{period}"),
-            None => level.to_owned(),
-        });
-    }
-    if let Some(u) = doc.urgency {
-        out.push(
-            match u {
-                Urgency::Extra => "特急",
-                Urgency::Urgent => "加急",
-            }
-            .to_owned(),
-        );
-    }
+    out.extend(doc.classification.as_ref().map(Classification::to_standard));
+    out.extend(doc.urgency.map(|u| u.name().to_owned()));
     out.extend(doc.issuer_marks.iter().cloned());
     if let Some(number) = &doc.doc_number {
         let mut line = number.to_standard();

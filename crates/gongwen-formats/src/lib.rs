@@ -1,7 +1,10 @@
 //! File formats. Readers take bytes and return text or structure; they do
 //! no IO of their own, so hostile input is bounded by what the caller reads.
 
+mod docx;
 mod txt;
+
+pub use docx::{balance_title, export_docx};
 
 pub use txt::{DetectedEncoding, ImportedText, MAX_TEXT_BYTES, import_text};
 
@@ -21,6 +24,20 @@ impl ImportError {
             ImportError::TooLarge { .. } => "import-too-large",
             ImportError::Binary => "import-binary",
             ImportError::UnknownEncoding => "import-encoding",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FormatError {
+    #[error("生成文件失败：{0}")]
+    Write(String),
+}
+
+impl FormatError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            FormatError::Write(_) => "export-write",
         }
     }
 }

@@ -1,0 +1,82 @@
+//! `gongwen format` and `gongwen export`: documents out as GB/T 9704 .docx.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use gongwen_domain::{DocKind, Document, structure};
+use gongwen_formats::export_docx;
+
+use crate::{Failure, import::read_text_file};
+
+#[derive(Args)]
+pub struct FormatArgs {
+    /// 纯文本公文（.txt、.md）
+    file: PathBuf,
+    /// 输出的 .docx 文件
+    #[arg(short, long)]
+    output: PathBuf,
+    /// 文种；不指定时按标题判断
+    #[arg(long)]
+    kind: Option<String>,
+}
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// 草稿编号
+    id: i64,
+    /// 输出的 .docx 文件
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl From<gongwen_formats::FormatError> for Failure {
+    fn from(e: gongwen_formats::FormatError) -> Self {
+        Failure::new(e.code(), e.to_string())
+    }
+}
+
+/// Writes next to the target and renames: a failed write never leaves half
+/// a file under the user's name.
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail =
+        |e: std::io::Error| Failure::new("export-io", format!("无法写入 {}：{e}", path.display()));
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = PathBuf::from(partial);
+    std::fs::write(&partial, bytes).map_err(fail)?;
+    std::fs::rename(&partial, path).map_err(|e| {
+        let _ = std::fs::remove_file(&partial);
+        fail(e)
+    })
+}
+
+fn report(doc: &Document, output: &Path) {
+    println!("已生成 {}（{}：{}）", output.display(), doc.kind, doc.title);
+}
+
+pub fn format(args: FormatArgs) -> Result<ExitCode, Failure> {
+    let kind = args
+        .kind
+        .as_deref()
+        .map(str::parse::<DocKind>)
+        .transpose()
+        .map_err(|e| Failure::new("usage-kind", e.to_string()))?;
+    let doc = structure(&read_text_file(&args.file)?, kind).document;
+    write_file(&args.output, &export_docx(&doc)?)?;
+    report(&doc, &args.output);
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export(args: ExportArgs) -> Result<ExitCode, Failure> {
+    let mut store = crate::drafts::open_store()?;
+    let doc = store.show(args.id)?;
+    write_file(&args.output, &export_docx(&doc)?)?;
+    store.record(
+        &crate::drafts::now(),
+        "export",
+        &format!("草稿 {} 导出为 {}", args.id, args.output.display()),
+    )?;
+    report(&doc, &args.output);
+    Ok(ExitCode::SUCCESS)
+}
