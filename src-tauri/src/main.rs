@@ -6,35 +6,13 @@
 
 mod commands;
 mod dto;
+mod storage;
 
 use gongwen_engine::{ContextConfig, Engine, LoadRequest, ModelState, WorkerCommand};
 
 pub struct AppState {
     pub engine: Engine,
-    pub storage: dto::StorageStatus,
-}
-
-/// Opens the encrypted draft store with the key from the system keyring or
-/// `GONGWEN_PASSPHRASE` (headless use and tests); a store that needs a
-/// passphrase stays locked until the user gives it.
-fn storage_status() -> dto::StorageStatus {
-    let credentials = gongwen_store::Credentials::from_env();
-    match gongwen_store::open_store(&gongwen_store::data_dir_from_env(), &credentials) {
-        Err(gongwen_store::StoreError::NeedPassphrase) => dto::StorageStatus::Locked,
-        Ok(store) => match store.list() {
-            Ok(drafts) => dto::StorageStatus::Encrypted {
-                drafts: drafts.len(),
-            },
-            Err(e) => dto::StorageStatus::Failed {
-                code: e.code(),
-                message: e.to_string(),
-            },
-        },
-        Err(e) => dto::StorageStatus::Failed {
-            code: e.code(),
-            message: e.to_string(),
-        },
-    }
+    pub storage: storage::Storage,
 }
 
 /// The model named by `$GONGWEN_MODEL` (a manifest name; `default` if unset).
@@ -66,15 +44,22 @@ fn main() {
             _ => 1,
         });
     }
-    let state = AppState {
-        engine: start_engine(),
-        storage: storage_status(),
-    };
+    let storage = storage::Storage::open_at_start();
+    let engine = start_engine();
+    {
+        let storage = storage.clone();
+        engine.subscribe(move |model| {
+            storage.on_model_state(model);
+            true
+        });
+    }
+    let state = AppState { engine, storage };
     let result = tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
-            commands::watch_model
+            commands::watch_model,
+            commands::unlock_store
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -99,6 +99,10 @@ export class Session {
     await this.cmd("POST", `/element/${await this.find(css)}/click`, {});
   }
 
+  async type(css, text) {
+    await this.cmd("POST", `/element/${await this.find(css)}/value`, { text });
+  }
+
   /** Polls `css`'s text until `predicate` holds; returns the last text. */
   async waitForText(css, predicate, timeoutMs) {
     const deadline = Date.now() + timeoutMs;

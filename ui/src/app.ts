@@ -1,6 +1,6 @@
 import type { AppInfo, Backend, ModelState } from "./backend";
 import { h } from "./dom";
-import { modelStatus, storageStatus } from "./status";
+import { modelStatus, needsPassphrase, storageStatus } from "./status";
 
 const TOOL_TABS = [
   {
@@ -109,12 +109,16 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
   );
 
   const modelItem = h("span", { id: "status-model", class: "status-item" });
+  const storage = storageItem(info.storage);
+  if (needsPassphrase(info.storage)) {
+    draftsPane.append(unlockForm(backend, info.storage, storage));
+  }
   const statusBar = h(
     "footer",
     { id: "status-bar", class: "status-bar" },
     h("span", { id: "status-offline", class: "status-item ok", title: "本程序不含任何联网代码" }, "离线"),
     h("span", { class: "sep", "aria-hidden": "true" }, "·"),
-    storageItem(info.storage),
+    storage,
     h("span", { class: "sep", "aria-hidden": "true" }, "·"),
     modelItem,
     h("span", { class: "version" }, `v${info.version}`),
@@ -130,10 +134,57 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
 }
 
 function storageItem(storage: AppInfo["storage"]): HTMLElement {
-  const status = storageStatus(storage);
-  const item = h("span", { id: "status-storage", class: `status-item ${status.tone}`, title: status.detail }, status.text);
-  item.dataset.state = storage.kind;
+  const item = h("span", { id: "status-storage" });
+  showStorage(item, storage);
   return item;
+}
+
+function showStorage(item: HTMLElement, storage: AppInfo["storage"]): void {
+  const status = storageStatus(storage);
+  item.className = `status-item ${status.tone}`;
+  item.title = status.detail;
+  item.textContent = status.text;
+  item.dataset.state = storage.kind;
+}
+
+/** The passphrase form: unlocks the store, or protects a new one with a
+ * passphrase when no system keyring can hold its key. */
+function unlockForm(backend: Backend, storage: AppInfo["storage"], statusItem: HTMLElement): HTMLElement {
+  const isNew = storage.kind === "failed";
+  const input = h("input", {
+    id: "unlock-passphrase",
+    type: "password",
+    autocomplete: "off",
+    "aria-label": "口令",
+    placeholder: isNew ? "设置草稿库口令" : "草稿库口令",
+  });
+  const error = h("p", { id: "unlock-error", class: "error", role: "alert" });
+  const form = h(
+    "form",
+    { id: "unlock-form", class: "unlock" },
+    h(
+      "p",
+      {},
+      isNew
+        ? "无法使用系统密钥环保存草稿库密钥。请设置一个口令来加密草稿库（请牢记，遗失后无法找回）。"
+        : "草稿库已加密，请输入口令解锁。",
+    ),
+    input,
+    h("button", { id: "unlock-submit", type: "submit" }, isNew ? "设置口令" : "解锁"),
+    error,
+  );
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const result = await backend.unlockStore(input.value);
+    input.value = "";
+    if (result.kind === "encrypted") {
+      showStorage(statusItem, result);
+      form.remove();
+    } else {
+      error.textContent = result.kind === "failed" ? result.message : "请输入口令";
+    }
+  });
+  return form;
 }
 
 function selectTab(tabList: HTMLElement, panels: HTMLElement[], id: string): void {

@@ -60,3 +60,12 @@ export function storageStatus(state: StorageStatus): StatusText {
       return { text: "草稿库不可用", detail: `${state.message} [${state.code}]`, tone: "error" };
   }
 }
+
+/** Whether the user can open the store by typing a passphrase: it is
+ * locked, or no keyring could hold a new store's key. */
+export function needsPassphrase(state: StorageStatus): boolean {
+  return (
+    state.kind === "locked" ||
+    (state.kind === "failed" && ["store-keyring-unavailable", "store-need-passphrase"].includes(state.code))
+  );
+}

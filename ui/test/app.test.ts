@@ -88,3 +88,43 @@ describe("model status text", () => {
     expect(failed.detail).toContain("[model-checksum]");
   });
 });
+
+describe("a locked draft store", () => {
+  async function mount(storage: ConstructorParameters<typeof FakeBackend>[0]["storage"]): Promise<FakeBackend> {
+    document.body.innerHTML = '<div id="app"></div>';
+    const backend = new FakeBackend({ version: "0.1.0", doc_kinds: KINDS, storage }, { kind: "verifying", progress: 0 });
+    await mountApp(document.getElementById("app")!, backend);
+    return backend;
+  }
+
+  async function submit(passphrase: string): Promise<void> {
+    document.querySelector<HTMLInputElement>("#unlock-passphrase")!.value = passphrase;
+    document.querySelector<HTMLFormElement>("#unlock-form")!.requestSubmit();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+
+  it("asks for the passphrase, says plainly when it is wrong, and unlocks", async () => {
+    await mount({ kind: "locked" });
+    expect(text("#status-storage")).toBe("草稿库已锁定");
+    expect(text("#unlock-form")).toContain("请输入口令解锁");
+    await submit("错误口令");
+    expect(text("#unlock-error")).toContain("口令错误");
+    expect(document.querySelector<HTMLInputElement>("#unlock-passphrase")!.value).toBe("");
+    expect(text("#status-storage")).toBe("草稿库已锁定");
+    await submit("正确口令");
+    expect(text("#status-storage")).toBe("已加密");
+    expect(document.querySelector("#unlock-form")).toBeNull();
+  });
+
+  it("offers a passphrase when no keyring can hold the key", async () => {
+    await mount({ kind: "failed", code: "store-keyring-unavailable", message: "无法使用系统密钥环" });
+    expect(text("#unlock-submit")).toBe("设置口令");
+    await submit("正确口令");
+    expect(text("#status-storage")).toBe("已加密");
+  });
+
+  it("shows no form when the store is open", async () => {
+    await mount({ kind: "encrypted", drafts: 1 });
+    expect(document.querySelector("#unlock-form")).toBeNull();
+  });
+});

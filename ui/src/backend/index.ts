@@ -31,12 +31,15 @@ export interface Backend {
   appInfo(): Promise<AppInfo>;
   /** Calls `onState` with the current model state and every change. */
   watchModel(onState: (state: ModelState) => void): Promise<void>;
+  /** Opens the draft store with a passphrase (or sets one for a new store). */
+  unlockStore(passphrase: string): Promise<StorageStatus>;
 }
 
 export async function tauriBackend(): Promise<Backend> {
   const { invoke, Channel } = await import("@tauri-apps/api/core");
   return {
     appInfo: () => invoke<AppInfo>("app_info"),
+    unlockStore: (passphrase) => invoke<StorageStatus>("unlock_store", { passphrase }),
     async watchModel(onState) {
       const channel = new Channel<ModelState>();
       channel.onmessage = onState;

@@ -1,0 +1,201 @@
+//! The app's hold on the encrypted draft store: opened at start with the
+//! keyring or `GONGWEN_PASSPHRASE`, or later with the passphrase the user
+//! types; events the audit log must show (the model loaded, with its hash)
+//! are recorded once the store is open.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use gongwen_domain::calendar::iso8601_utc;
+use gongwen_engine::ModelState;
+use gongwen_store::{Credentials, Store, StoreError};
+use zeroize::Zeroizing;
+
+use crate::dto::StorageStatus;
+
+#[derive(Default)]
+struct Inner {
+    store: Option<Store>,
+    status: Option<StorageStatus>,
+    /// The SHA-256 of the model whose loading is already in the audit log.
+    logged_model: Option<String>,
+    /// The model that is ready, if any, waiting to be logged.
+    ready_model: Option<(String, String, String)>,
+}
+
+#[derive(Clone)]
+pub struct Storage {
+    inner: Arc<Mutex<Inner>>,
+    data_dir: PathBuf,
+}
+
+fn now() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    iso8601_utc(secs)
+}
+
+fn status_of(result: &Result<Store, StoreError>) -> StorageStatus {
+    match result {
+        Ok(store) => match store.list() {
+            Ok(drafts) => StorageStatus::Encrypted {
+                drafts: drafts.len(),
+            },
+            Err(e) => failed(&e),
+        },
+        Err(StoreError::NeedPassphrase) => StorageStatus::Locked,
+        Err(e) => failed(e),
+    }
+}
+
+fn failed(e: &StoreError) -> StorageStatus {
+    StorageStatus::Failed {
+        code: e.code(),
+        message: e.to_string(),
+    }
+}
+
+impl Storage {
+    /// Tries the keyring and `GONGWEN_PASSPHRASE`; never prompts.
+    pub fn open_at_start() -> Storage {
+        let storage = Storage {
+            inner: Arc::default(),
+            data_dir: gongwen_store::data_dir_from_env(),
+        };
+        storage.open_with(&Credentials::from_env());
+        storage
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic elsewhere while holding the lock leaves plain data behind.
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn open_with(&self, credentials: &Credentials) -> StorageStatus {
+        let result = gongwen_store::open_store(&self.data_dir, credentials);
+        let status = status_of(&result);
+        let mut inner = self.lock();
+        if let Ok(store) = result {
+            inner.store = Some(store);
+            log_model(&mut inner);
+        }
+        inner.status = Some(status.clone());
+        status
+    }
+
+    pub fn status(&self) -> StorageStatus {
+        self.lock().status.clone().unwrap_or(StorageStatus::Locked)
+    }
+
+    /// Opens the store with the passphrase the user typed (creating a
+    /// passphrase-protected store if there is none yet). An open store
+    /// stays open.
+    pub fn unlock(&self, passphrase: String) -> StorageStatus {
+        let passphrase = Zeroizing::new(passphrase);
+        if self.lock().store.is_some() {
+            return self.status();
+        }
+        if passphrase.is_empty() {
+            return StorageStatus::Failed {
+                code: "store-need-passphrase",
+                message: "请输入口令".into(),
+            };
+        }
+        let credentials = Credentials {
+            passphrase: Some(passphrase),
+            keyring: Some(gongwen_store::Keyring::secret_service()),
+        };
+        let status = self.open_with(&credentials);
+        if matches!(status, StorageStatus::Failed { .. }) && self.lock().store.is_none() {
+            // A wrong passphrase must not stick as the state of the store.
+            self.lock().status = Some(StorageStatus::Locked);
+        }
+        status
+    }
+
+    /// Follows the engine: a model that becomes ready is recorded in the
+    /// audit log with its hash, now or when the store is opened.
+    pub fn on_model_state(&self, state: &ModelState) {
+        if let ModelState::Ready(info) = state {
+            let mut inner = self.lock();
+            inner.ready_model = Some((info.name.clone(), info.file.clone(), info.sha256.clone()));
+            log_model(&mut inner);
+        }
+    }
+}
+
+fn log_model(inner: &mut Inner) {
+    let Some((name, file, sha256)) = inner.ready_model.clone() else {
+        return;
+    };
+    if inner.logged_model.as_deref() == Some(sha256.as_str()) {
+        return;
+    }
+    if let Some(store) = inner.store.as_mut() {
+        let detail = format!("加载模型 {name}（{file}，SHA-256 {sha256}）");
+        if store.record(&now(), "model-loaded", &detail).is_ok() {
+            inner.logged_model = Some(sha256);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gongwen_engine::ModelInfo;
+
+    fn ready(sha256: &str) -> ModelState {
+        ModelState::Ready(ModelInfo {
+            name: "test".into(),
+            display_name: "Gemma 3 270M".into(),
+            file: "gemma-3-270m-q4_k_m.gguf".into(),
+            sha256: sha256.into(),
+            size_bytes: 1,
+            n_params: 1,
+            n_ctx_train: 1,
+            has_chat_template: false,
+            verify_ms: 0,
+            load_ms: 0,
+        })
+    }
+
+    /// A model that was ready before the store was unlocked is recorded,
+    /// once, with its hash; a wrong passphrase leaves the store locked.
+    #[test]
+    fn the_model_load_reaches_the_audit_log_once_the_store_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage {
+            inner: Arc::default(),
+            data_dir: dir.path().to_path_buf(),
+        };
+        storage.on_model_state(&ready("abc123"));
+        assert!(matches!(
+            storage.unlock("第一次设置的口令".into()),
+            StorageStatus::Encrypted { drafts: 0 }
+        ));
+        storage.on_model_state(&ready("abc123"));
+        let log = storage.lock().store.as_ref().unwrap().audit_log().unwrap();
+        let loaded: Vec<_> = log.iter().filter(|e| e.action == "model-loaded").collect();
+        assert_eq!(loaded.len(), 1);
+        assert!(
+            loaded[0].detail.contains("SHA-256 abc123"),
+            "{}",
+            loaded[0].detail
+        );
+
+        let again = Storage {
+            inner: Arc::default(),
+            data_dir: dir.path().to_path_buf(),
+        };
+        let status = again.unlock("错误的口令".into());
+        assert!(matches!(
+            status,
+            StorageStatus::Failed {
+                code: "store-wrong-key",
+                ..
+            }
+        ));
+        assert!(matches!(again.status(), StorageStatus::Locked));
+    }
+}
