@@ -42,7 +42,7 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
     let out = if args.json {
         let value = serde_json::json!({
             "file": args.file,
-
+            "text": imported,
             "kind_source": kind_source,
             "document": structured.document,
         });
@@ -66,27 +66,43 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads a text file (.txt/.md), bounded in size, in whatever encoding it
-/// came in.
+/// The largest .docx read: far above any real 公文, far below what would
+/// hurt an 8 GB machine.
+const MAX_DOCX_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Reads at most `limit` bytes of `path`; a larger file is refused without
+/// reading all of it.
+fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Failure> {
+    let file = std::fs::File::open(path)
+        .map_err(|e| Failure::new("io", format!("无法打开 {}：{e}", path.display())))?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| Failure::new("io", format!("读取 {} 失败：{e}", path.display())))?;
+    if bytes.len() as u64 > limit {
+        return Err(gongwen_formats::ImportError::TooLarge {
+            size: std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len()),
+            limit,
+        }
+        .into());
+    }
+    Ok(bytes)
+}
+
+/// Reads a document file as text, one line per paragraph: .txt/.md in
+/// whatever encoding it came in, or .docx.
 pub fn read_text_file(path: &std::path::Path) -> Result<String, Failure> {
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
-    if !matches!(extension.as_str(), "txt" | "md" | "text") {
-        return Err(Failure::new(
+    match extension.as_str() {
+        "txt" | "md" | "text" => Ok(import_text(&read_bounded(path, MAX_TEXT_BYTES)?)?.text),
+        "docx" => Ok(gongwen_formats::import_docx(&read_bounded(path, MAX_DOCX_BYTES)?)?.text()),
+        _ => Err(Failure::new(
             "import-unsupported",
-            format!("不支持 .{extension} 文件：目前可读取 .txt、.md 文本文件"),
-        ));
+            format!("不支持 .{extension} 文件：目前可读取 .docx、.txt、.md 文件"),
+        )),
     }
-    let file = std::fs::File::open(path)
-        .map_err(|e| Failure::new("io", format!("无法打开 {}：{e}", path.display())))?;
-    // Read one byte past the limit, so an oversized file is refused without
-    // reading all of it.
-    let mut bytes = Vec::new();
-    file.take(MAX_TEXT_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::new("io", format!("读取 {} 失败：{e}", path.display())))?;
-    Ok(import_text(&bytes)?.text)
 }

@@ -647,3 +647,61 @@ fn format_and_export_write_a_docx_and_export_is_audited() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!missing.exists());
 }
+
+#[test]
+fn import_reads_back_a_formatted_docx_with_the_same_structure() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/notice.txt");
+    let docx = dir.path().join("通知.docx");
+    let out = gongwen_with_home(
+        dir.path(),
+        None,
+        &[
+            "format",
+            fixture.to_str().unwrap(),
+            "-o",
+            docx.to_str().unwrap(),
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let from_txt = gongwen_with_home(
+        dir.path(),
+        None,
+        &["import", fixture.to_str().unwrap(), "--json"],
+    );
+    let from_docx = gongwen_with_home(
+        dir.path(),
+        None,
+        &["import", docx.to_str().unwrap(), "--json"],
+    );
+    assert!(
+        from_docx.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_docx.stderr)
+    );
+    let a: serde_json::Value = serde_json::from_slice(&from_txt.stdout).unwrap();
+    let b: serde_json::Value = serde_json::from_slice(&from_docx.stdout).unwrap();
+    assert_eq!(a["document"], b["document"]);
+    assert!(
+        b["text"]
+            .as_str()
+            .unwrap()
+            .contains("关于切实做好2026年汛期防汛抗旱和地质灾害防治工作的通知")
+    );
+
+    // A damaged one: plain message, nothing on stdout.
+    let bad = dir.path().join("损坏.docx");
+    std::fs::write(&bad, b"PK\x03\x04 not really").unwrap();
+    let out = gongwen_with_home(
+        dir.path(),
+        None,
+        &["import", bad.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[import-damaged]"));
+}

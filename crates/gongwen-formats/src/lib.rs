@@ -4,14 +4,18 @@
 mod docx;
 mod txt;
 
-pub use docx::{balance_title, export_docx};
+pub use docx::{ImportedDocx, MAX_DOCUMENT_XML, balance_title, export_docx, import_docx};
 
 pub use txt::{DetectedEncoding, ImportedText, MAX_TEXT_BYTES, import_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
-    #[error("文件过大（{size} 字节）：文本文件最多 {limit} 字节")]
+    #[error("文件过大（{size} 字节）：最多 {limit} 字节")]
     TooLarge { size: u64, limit: u64 },
+    #[error("文件已加密，或是旧版 .doc 格式：请在 WPS 或 Word 中解除加密、另存为 .docx 后再导入")]
+    EncryptedOrLegacy,
+    #[error("文件已损坏，无法读取：{0}")]
+    Damaged(String),
     #[error("这不是文本文件（含有二进制内容），请选择 .txt、.docx 或 .pdf 文件")]
     Binary,
     #[error("无法识别文件的文字编码（既不是 UTF-8/UTF-16，也不是 GB18030/GBK）")]
@@ -24,6 +28,8 @@ impl ImportError {
             ImportError::TooLarge { .. } => "import-too-large",
             ImportError::Binary => "import-binary",
             ImportError::UnknownEncoding => "import-encoding",
+            ImportError::EncryptedOrLegacy => "import-encrypted",
+            ImportError::Damaged(_) => "import-damaged",
         }
     }
 }

@@ -1,7 +1,9 @@
-//! .docx: export laid out per GB/T 9704-2012.
+//! .docx: export laid out per GB/T 9704-2012, and import.
 
 mod export;
+mod import;
 mod package;
 mod schema_order;
 
 pub use export::{balance_title, export_docx};
+pub use import::{ImportedDocx, MAX_DOCUMENT_XML, import_docx};
