@@ -28,9 +28,11 @@ pub enum DraftsCommand {
         #[arg(long)]
         json: bool,
     },
-    /// 显示草稿的最新修订
+    /// 显示草稿的最新修订（或用 --rev 指定修订）
     Show {
         id: i64,
+        #[arg(long)]
+        rev: Option<i64>,
         #[arg(long)]
         json: bool,
     },
@@ -185,8 +187,12 @@ pub fn run(command: DraftsCommand) -> Result<ExitCode, Failure> {
             open_store()?.undelete(id, &now())?;
             println!("草稿 {id} 已从回收站恢复");
         }
-        DraftsCommand::Show { id, json } => {
-            let doc = open_store()?.show(id)?;
+        DraftsCommand::Show { id, rev, json } => {
+            let store = open_store()?;
+            let doc = match rev {
+                Some(rev) => store.revision(id, rev)?,
+                None => store.show(id)?,
+            };
             if json {
                 print_json(&doc)?;
             } else {

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use gongwen_domain::{DocKind, Document, structure};
-use gongwen_formats::export_docx;
+use gongwen_formats::{Revision, export_docx, export_docx_tracked};
 
 use crate::{Failure, import::read_text_file};
 
@@ -28,6 +28,9 @@ pub struct ExportArgs {
     /// 输出的 .docx 文件
     #[arg(short, long)]
     output: PathBuf,
+    /// 以此修订为底稿，把之后的改动标为修订（WPS、Word 中可逐条接受或拒绝）
+    #[arg(long, value_name = "REV")]
+    track_changes_from: Option<i64>,
 }
 
 impl From<gongwen_formats::FormatError> for Failure {
@@ -71,11 +74,26 @@ pub fn format(args: FormatArgs) -> Result<ExitCode, Failure> {
 pub fn export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let mut store = crate::drafts::open_store()?;
     let doc = store.show(args.id)?;
-    write_file(&args.output, &export_docx(&doc)?)?;
+    let now = crate::drafts::now();
+    let (bytes, tracked) = match args.track_changes_from {
+        None => (export_docx(&doc)?, String::new()),
+        Some(base) => {
+            let revision = Revision {
+                author: "公文助手".to_owned(),
+                date: now.clone(),
+            };
+            let base_doc = store.revision(args.id, base)?;
+            (
+                export_docx_tracked(&base_doc, &doc, &revision)?,
+                format!("（标出自修订 {base} 以来的改动）"),
+            )
+        }
+    };
+    write_file(&args.output, &bytes)?;
     store.record(
-        &crate::drafts::now(),
+        &now,
         "export",
-        &format!("草稿 {} 导出为 {}", args.id, args.output.display()),
+        &format!("草稿 {} 导出为 {}{tracked}", args.id, args.output.display()),
     )?;
     report(&doc, &args.output);
     Ok(ExitCode::SUCCESS)

@@ -705,3 +705,75 @@ fn import_reads_back_a_formatted_docx_with_the_same_structure() {
     assert!(out.stdout.is_empty());
     assert!(String::from_utf8_lossy(&out.stderr).contains("[import-damaged]"));
 }
+
+#[test]
+fn export_marks_changes_since_a_revision_as_word_revisions() {
+    let home = tempfile::tempdir().unwrap();
+    let pass = Some("修订口令");
+    let v1 = home.path().join("v1.txt");
+    let v2 = home.path().join("v2.txt");
+    std::fs::write(
+        &v1,
+        "关于召开防汛工作会议的通知\n各单位：\n定于6月1日召开会议。\n特此通知。",
+    )
+    .unwrap();
+    std::fs::write(
+        &v2,
+        "关于召开防汛工作会议的通知\n各单位：\n定于6月2日召开会议，请准时参加。\n特此通知。",
+    )
+    .unwrap();
+    for (file, extra) in [(&v1, None), (&v2, Some("1"))] {
+        let mut args = vec!["drafts", "save", file.to_str().unwrap()];
+        if let Some(id) = extra {
+            args.extend(["--id", id]);
+        }
+        assert!(gongwen_with_home(home.path(), pass, &args).status.success());
+    }
+    let out = gongwen_with_home(home.path(), pass, &["drafts", "show", "1", "--rev", "1"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("6月1日"));
+    let docx = home.path().join("修订.docx");
+    let out = gongwen_with_home(
+        home.path(),
+        pass,
+        &[
+            "export",
+            "1",
+            "-o",
+            docx.to_str().unwrap(),
+            "--track-changes-from",
+            "1",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let file = std::fs::File::open(&docx).unwrap();
+    let mut archive = zip::ZipArchive::new(file).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("<w:delText") && xml.contains(">1</w:delText>"),
+        "1日 → 2日 deleted"
+    );
+    assert!(
+        xml.contains("<w:ins ") && xml.contains("，请准时参加"),
+        "inserted text"
+    );
+    let out = gongwen_with_home(
+        home.path(),
+        pass,
+        &[
+            "export",
+            "1",
+            "-o",
+            docx.to_str().unwrap(),
+            "--track-changes-from",
+            "7",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("[store-no-such-revision]"));
+}

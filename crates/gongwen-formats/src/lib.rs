@@ -4,7 +4,10 @@
 mod docx;
 mod txt;
 
-pub use docx::{ImportedDocx, MAX_DOCUMENT_XML, balance_title, export_docx, import_docx};
+pub use docx::{
+    ImportedDocx, MAX_DOCUMENT_XML, Revision, balance_title, export_docx, export_docx_tracked,
+    import_docx,
+};
 
 pub use txt::{DetectedEncoding, ImportedText, MAX_TEXT_BYTES, import_text};
 

@@ -92,26 +92,33 @@ fn bbox_lines(pdf: &Path) -> Vec<Vec<Line>> {
 
 /// Converts `docx` to PDF with LibreOffice in its own profile.
 fn to_pdf(dir: &Path, docx: &Path) -> PathBuf {
+    convert(dir, docx, "pdf")
+}
+
+/// LibreOffice's conversion of `docx` to `format` ("pdf", or
+/// "docx:<filter>"), written to `dir`.
+fn convert(dir: &Path, docx: &Path, format: &str) -> PathBuf {
     let profile = dir.join("lo-profile");
     let out = Command::new("soffice")
         .arg(format!(
             "-env:UserInstallation=file://{}",
             profile.display()
         ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .args(["--headless", "--convert-to", format, "--outdir"])
         .arg(dir)
         .arg(docx)
         .env("FONTCONFIG_FILE", repo().join("tests/fonts/fonts.conf"))
         .output()
         .expect("LibreOffice (libreoffice-writer-nogui) is installed by scripts/test.sh");
-    let pdf = docx.with_extension("pdf");
+    let extension = format.split(':').next().unwrap_or(format);
+    let converted = dir.join(docx.with_extension(extension).file_name().unwrap());
     assert!(
-        out.status.success() && pdf.exists(),
+        out.status.success() && converted.exists(),
         "LibreOffice could not convert {}: {}",
         docx.display(),
         String::from_utf8_lossy(&out.stderr)
     );
-    pdf
+    converted
 }
 
 fn export(dir: &Path, name: &str, doc: &gongwen_domain::Document) -> (PathBuf, Vec<Vec<Line>>) {
@@ -463,4 +470,57 @@ fn python_docx_opens_the_export() {
     assert_eq!(first[2], 16838 * 635);
     assert_eq!(first[3], 2098 * 635);
     assert_eq!(first[4], 1587 * 635);
+}
+
+/// Tracked changes are real Word revisions: LibreOffice reads them as
+/// tracked changes (its own .docx written back still carries w:ins and
+/// w:del with our author), and the text as it stands has the changes in.
+#[test]
+fn tracked_changes_survive_a_trip_through_libreoffice() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/notice.txt")).unwrap();
+    let base = structure(&text, None).document;
+    let mut current = base.clone();
+    current.title = current.title.replace("切实做好", "全力做好");
+    current.body.remove(2);
+    current.body.push(gongwen_domain::Block::Paragraph {
+        text: "各单位要于6月1日前报送工作方案。".into(),
+    });
+    let revision = gongwen_formats::Revision {
+        author: "审稿人甲".into(),
+        date: "2026-11-28T00:00:00Z".into(),
+    };
+    let bytes = gongwen_formats::export_docx_tracked(&base, &current, &revision).unwrap();
+    let imported = gongwen_formats::import_docx(&bytes).unwrap();
+    assert_eq!(structure(&imported.text(), None).document, current);
+
+    let ours = dir.path().join("ours");
+    std::fs::create_dir(&ours).unwrap();
+    let tracked = ours.join("tracked.docx");
+    std::fs::write(&tracked, &bytes).unwrap();
+    let resaved = convert(dir.path(), &tracked, "docx:MS Word 2007 XML");
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(resaved).unwrap()).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("word/document.xml").unwrap(), &mut xml)
+        .unwrap();
+    assert!(
+        xml.contains("<w:ins ") && xml.contains("<w:del "),
+        "no revisions after LibreOffice"
+    );
+    assert!(xml.contains("审稿人甲"), "author kept");
+    assert!(xml.contains("全力"), "inserted text");
+    assert!(
+        xml.contains(">切实</w:delText>"),
+        "deleted title text kept as a deletion"
+    );
+    let removed = match &base.body[2] {
+        gongwen_domain::Block::Paragraph { text } | gongwen_domain::Block::Heading { text, .. } => {
+            text
+        }
+    };
+    let head: String = removed.chars().take(6).collect();
+    assert!(
+        xml.contains(&format!(">{head}")),
+        "the removed paragraph is there as a deletion"
+    );
 }

@@ -32,6 +32,8 @@ pub enum StoreError {
     TooNew { found: i64, supported: i64 },
     #[error("没有编号为 {0} 的草稿")]
     NoSuchDraft(i64),
+    #[error("草稿 {id} 没有修订 {revision}")]
+    NoSuchRevision { id: i64, revision: i64 },
     #[error("审计日志第 {0} 条被修改或删除，日志链已断开")]
     AuditBroken(i64),
     #[error("读写 {path} 失败：{source}")]
@@ -65,6 +67,7 @@ impl StoreError {
             StoreError::Busy => "store-busy",
             StoreError::TooNew { .. } => "store-too-new",
             StoreError::NoSuchDraft(_) => "store-no-such-draft",
+            StoreError::NoSuchRevision { .. } => "store-no-such-revision",
             StoreError::AuditBroken(_) => "store-audit-broken",
             StoreError::Io { .. } => "store-io",
             StoreError::KdfFile(_) => "store-kdf",

@@ -399,6 +399,20 @@ impl Store {
         serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
     }
 
+    /// One revision of a draft (of any draft, deleted or not).
+    pub fn revision(&self, id: i64, revision: i64) -> Result<Document, StoreError> {
+        let json: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT json FROM revisions WHERE id = ?1 AND document_id = ?2",
+                [revision, id],
+                |row| row.get(0),
+            )
+            .optional()?;
+        let json = json.ok_or(StoreError::NoSuchRevision { id, revision })?;
+        serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))
+    }
+
     pub fn history(&self, id: i64) -> Result<Vec<RevisionSummary>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT id, created_at, length(plain_text) FROM revisions WHERE document_id = ?1 ORDER BY id",
@@ -489,17 +503,7 @@ impl Store {
     /// Makes an earlier revision current again, as a new revision: history
     /// is never rewritten.
     pub fn restore(&mut self, id: i64, revision: i64, now: &str) -> Result<i64, StoreError> {
-        let json: Option<String> = self
-            .conn
-            .query_row(
-                "SELECT json FROM revisions WHERE id = ?1 AND document_id = ?2",
-                [revision, id],
-                |row| row.get(0),
-            )
-            .optional()?;
-        let json = json.ok_or(StoreError::NoSuchDraft(id))?;
-        let doc: Document =
-            serde_json::from_str(&json).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let doc = self.revision(id, revision)?;
         let (_, new_revision) = self.save(Some(id), &doc, now)?;
         self.record(
             now,

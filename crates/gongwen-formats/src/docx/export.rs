@@ -14,6 +14,7 @@ use docx_rs::{
 };
 use gongwen_domain::{Block, Document, Layout, WrittenDate};
 
+use super::tracked::{Revision, align, diff_runs};
 use crate::FormatError;
 
 const fn mm(x: f64) -> i32 {
@@ -183,6 +184,23 @@ fn date_text(date: &WrittenDate) -> String {
 
 /// Builds the .docx bytes for `doc`.
 pub fn export_docx(doc: &Document) -> Result<Vec<u8>, FormatError> {
+    export_inner(doc, None)
+}
+
+/// Builds `doc` with the changes since `base` as Word revisions (w:ins /
+/// w:del) in the title and the body, for a reviewer to accept or reject.
+pub fn export_docx_tracked(
+    base: &Document,
+    doc: &Document,
+    revision: &Revision,
+) -> Result<Vec<u8>, FormatError> {
+    export_inner(doc, Some((base, revision)))
+}
+
+fn export_inner(
+    doc: &Document,
+    tracked: Option<(&Document, &Revision)>,
+) -> Result<Vec<u8>, FormatError> {
     let mut paragraphs: Vec<Paragraph> = Vec::new();
     let chars_per_line = (TEXT_WIDTH / CHAR) as usize;
 
@@ -317,7 +335,23 @@ pub fn export_docx(doc: &Document) -> Result<Vec<u8>, FormatError> {
     }
 
     // 标题: 2号小标宋, centred, balanced lines.
-    if !doc.title.is_empty() {
+    let title_changed = tracked.filter(|(base, _)| base.title != doc.title);
+    if let Some((base, revision)) = title_changed {
+        let p = Paragraph::new().align(AlignmentType::Center).line_spacing(
+            LineSpacing::new()
+                .line_rule(LineSpacingType::Exact)
+                .line(LINE)
+                .before(0)
+                .after(0),
+        );
+        let styled = |r: Run| {
+            r.fonts(fonts(XIAOBIAOSONG))
+                .size(SIZE_2)
+                .character_spacing(CONDENSE)
+        };
+        paragraphs.push(diff_runs(p, &base.title, &doc.title, revision, &styled));
+        paragraphs.extend(blank_lines(1));
+    } else if !doc.title.is_empty() {
         let mut p = Paragraph::new().align(AlignmentType::Center).line_spacing(
             LineSpacing::new()
                 .line_rule(LineSpacingType::Exact)
@@ -355,8 +389,9 @@ pub fn export_docx(doc: &Document) -> Result<Vec<u8>, FormatError> {
     }
 
     // 正文.
-    for block in &doc.body {
-        paragraphs.push(body_paragraph(block));
+    match tracked {
+        None => paragraphs.extend(doc.body.iter().map(body_paragraph)),
+        Some((base, revision)) => paragraphs.extend(tracked_body(&base.body, &doc.body, revision)),
     }
 
     // 附件说明: one blank line, then 附件：1. …, names aligned.
@@ -488,20 +523,70 @@ pub fn export_docx(doc: &Document) -> Result<Vec<u8>, FormatError> {
     crate::docx::package::put_in_schema_order(&bytes)
 }
 
+fn heading_font(block: &Block) -> &'static str {
+    match block {
+        Block::Heading { level: 1, .. } => HEITI,
+        Block::Heading { level: 2, .. } => KAITI,
+        _ => FANGSONG,
+    }
+}
+
+/// The body with changes as revisions: paragraphs lined up, changed ones
+/// diffed character by character, added and removed ones marked whole
+/// (their paragraph marks too, so accepting joins or splits correctly).
+fn tracked_body(old: &[Block], new: &[Block], revision: &Revision) -> Vec<Paragraph> {
+    let old_text: Vec<String> = old.iter().map(Block::to_text).collect();
+    let new_text: Vec<String> = new.iter().map(Block::to_text).collect();
+    let mut out = Vec::new();
+    for pair in align(&old_text, &new_text) {
+        match pair {
+            (Some(o), Some(n)) if old_text[o] == new_text[n] => out.push(body_paragraph(&new[n])),
+            (Some(o), Some(n)) => {
+                let font = heading_font(&new[n]);
+                let styled = |r: Run| {
+                    r.fonts(fonts(font))
+                        .size(SIZE_3)
+                        .character_spacing(CONDENSE)
+                };
+                let p = indented(line(), 0, 2).align(AlignmentType::Both);
+                out.push(diff_runs(p, &old_text[o], &new_text[n], revision, &styled));
+            }
+            (Some(o), None) => {
+                let font = heading_font(&old[o]);
+                let styled = |r: Run| {
+                    r.fonts(fonts(font))
+                        .size(SIZE_3)
+                        .character_spacing(CONDENSE)
+                };
+                let p = indented(line(), 0, 2)
+                    .align(AlignmentType::Both)
+                    .delete(&revision.author, &revision.date);
+                out.push(diff_runs(p, &old_text[o], "", revision, &styled));
+            }
+            (None, Some(n)) => {
+                let font = heading_font(&new[n]);
+                let styled = |r: Run| {
+                    r.fonts(fonts(font))
+                        .size(SIZE_3)
+                        .character_spacing(CONDENSE)
+                };
+                let p = indented(line(), 0, 2)
+                    .align(AlignmentType::Both)
+                    .insert(&revision.author, &revision.date);
+                out.push(diff_runs(p, "", &new_text[n], revision, &styled));
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
 fn body_paragraph(block: &Block) -> Paragraph {
     let p = indented(line(), 0, 2).align(AlignmentType::Both);
     match block {
         Block::Paragraph { text } => p.add_run(run(text, FANGSONG, SIZE_3)),
-        Block::Heading {
-            level,
-            number,
-            text,
-        } => {
-            let font = match level {
-                1 => HEITI,
-                2 => KAITI,
-                _ => FANGSONG,
-            };
+        Block::Heading { number, text, .. } => {
+            let font = heading_font(block);
             // A heading that runs into its paragraph: the heading font up
             // to the first full stop, the body font after it.
             let full = format!("{number}{text}");

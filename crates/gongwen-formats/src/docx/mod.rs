@@ -4,6 +4,8 @@ mod export;
 mod import;
 mod package;
 mod schema_order;
+mod tracked;
 
-pub use export::{balance_title, export_docx};
+pub use export::{balance_title, export_docx, export_docx_tracked};
 pub use import::{ImportedDocx, MAX_DOCUMENT_XML, import_docx};
+pub use tracked::Revision;
