@@ -69,6 +69,7 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
 /// The largest .docx read: far above any real 公文, far below what would
 /// hurt an 8 GB machine.
 const MAX_DOCX_BYTES: u64 = 128 * 1024 * 1024;
+const MAX_PDF_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Reads at most `limit` bytes of `path`; a larger file is refused without
 /// reading all of it.
@@ -100,9 +101,10 @@ pub fn read_text_file(path: &std::path::Path) -> Result<String, Failure> {
     match extension.as_str() {
         "txt" | "md" | "text" => Ok(import_text(&read_bounded(path, MAX_TEXT_BYTES)?)?.text),
         "docx" => Ok(gongwen_formats::import_docx(&read_bounded(path, MAX_DOCX_BYTES)?)?.text()),
+        "pdf" => Ok(gongwen_formats::import_pdf(&read_bounded(path, MAX_PDF_BYTES)?)?.text()),
         _ => Err(Failure::new(
             "import-unsupported",
-            format!("不支持 .{extension} 文件：目前可读取 .docx、.txt、.md 文件"),
+            format!("不支持 .{extension} 文件：目前可读取 .docx、.pdf、.txt、.md 文件"),
         )),
     }
 }

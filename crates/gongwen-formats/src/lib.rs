@@ -2,6 +2,7 @@
 //! no IO of their own, so hostile input is bounded by what the caller reads.
 
 mod docx;
+mod pdf;
 mod txt;
 
 pub use docx::{
@@ -9,6 +10,7 @@ pub use docx::{
     import_docx,
 };
 
+pub use pdf::{ImportedPdf, import_pdf};
 pub use txt::{DetectedEncoding, ImportedText, MAX_TEXT_BYTES, import_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,6 +21,10 @@ pub enum ImportError {
     EncryptedOrLegacy,
     #[error("文件已损坏，无法读取：{0}")]
     Damaged(String),
+    #[error("PDF 已加密（需要口令才能打开），请先在阅读器中解除加密再导入")]
+    EncryptedPdf,
+    #[error("这是扫描件（PDF 中没有文字层），无法直接提取文字，请用带文字的版本或先做文字识别")]
+    Scanned,
     #[error("这不是文本文件（含有二进制内容），请选择 .txt、.docx 或 .pdf 文件")]
     Binary,
     #[error("无法识别文件的文字编码（既不是 UTF-8/UTF-16，也不是 GB18030/GBK）")]
@@ -33,6 +39,8 @@ impl ImportError {
             ImportError::UnknownEncoding => "import-encoding",
             ImportError::EncryptedOrLegacy => "import-encrypted",
             ImportError::Damaged(_) => "import-damaged",
+            ImportError::EncryptedPdf => "import-pdf-encrypted",
+            ImportError::Scanned => "import-scanned",
         }
     }
 }

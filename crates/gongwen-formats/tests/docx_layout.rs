@@ -524,3 +524,66 @@ fn tracked_changes_survive_a_trip_through_libreoffice() {
         "the removed paragraph is there as a deletion"
     );
 }
+
+/// Characters of `ours` that match `reference`, as a share of the longer:
+/// whitespace ignored, page-number lines ("— 1 —") left out of both.
+fn char_accuracy(ours: &str, reference: &str) -> f64 {
+    let clean = |s: &str| -> Vec<char> {
+        s.lines()
+            .filter(|l| {
+                let t: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+                !(t.starts_with('—') && t.ends_with('—') && t.chars().any(|c| c.is_ascii_digit()))
+            })
+            .flat_map(str::chars)
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let (a, b) = (clean(ours), clean(reference));
+    let equal: usize = similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b)
+        .iter()
+        .filter_map(|op| match op {
+            similar::DiffOp::Equal { len, .. } => Some(*len),
+            _ => None,
+        })
+        .sum();
+    equal as f64 / a.len().max(b.len()).max(1) as f64
+}
+
+/// A LibreOffice-made PDF of a Chinese 公文 comes back with the same
+/// structure, and its text matches pdftotext's on ≥ 99.5% of characters.
+/// An encrypted PDF is refused plainly.
+#[test]
+fn pdf_import_recovers_the_structure_and_matches_pdftotext() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/notice.txt")).unwrap();
+    let doc = structure(&text, None).document;
+    let (pdf, _) = export(dir.path(), "notice", &doc);
+    let imported = gongwen_formats::import_pdf(&std::fs::read(&pdf).unwrap()).unwrap();
+    assert_eq!(imported.pages, 4);
+    assert_eq!(
+        structure(&imported.text(), None).document,
+        doc,
+        "{}",
+        imported.text()
+    );
+
+    let reference = Command::new("pdftotext")
+        .arg(&pdf)
+        .arg("-")
+        .output()
+        .unwrap();
+    let reference = String::from_utf8(reference.stdout).unwrap();
+    let accuracy = char_accuracy(&imported.text(), &reference);
+    assert!(accuracy >= 0.995, "accuracy {accuracy}");
+
+    let docx = dir.path().join("notice.docx");
+    let encrypted_dir = dir.path().join("encrypted");
+    std::fs::create_dir(&encrypted_dir).unwrap();
+    let encrypted = convert(
+        &encrypted_dir,
+        &docx,
+        r#"pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},"DocumentOpenPassword":{"type":"string","value":"口令"}}"#,
+    );
+    let err = gongwen_formats::import_pdf(&std::fs::read(encrypted).unwrap()).unwrap_err();
+    assert_eq!(err.code(), "import-pdf-encrypted");
+}
