@@ -3,6 +3,7 @@
 //! anywhere: these are for people to read.
 
 pub mod engine;
+pub mod formats;
 pub mod llama_bench;
 pub mod proofread;
 pub mod store;

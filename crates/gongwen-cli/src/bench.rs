@@ -16,6 +16,21 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 200)]
         saves: usize,
     },
+    /// 导出 .docx：约 50 页的公文，与 LibreOffice 把同样的文字写成 .docx 对比
+    Docx {
+        /// 测量次数，取中位数
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// 导入 PDF：与 poppler 的 pdftotext 在同样的文件上对比耗时与文字一致率
+    Pdf {
+        /// PDF 文件
+        #[arg(required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// 测量次数，取中位数
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     /// 规则校对吞吐量：约 10 万字的文档，单线程
     Proofread {
         /// 测量次数，取中位数
@@ -50,6 +65,8 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Engine(args) => bench_engine(args),
         BenchCommand::Store { saves } => bench_store(saves),
+        BenchCommand::Docx { runs } => bench_docx(runs),
+        BenchCommand::Pdf { files, runs } => bench_pdf(&files, runs),
         BenchCommand::Proofread { runs } => {
             let figures = gongwen_bench::proofread::measure(100_000, runs);
             let runs: Vec<String> = figures
@@ -201,6 +218,57 @@ fn bench_store(saves: usize) -> Result<ExitCode, Failure> {
         "store/plain save-p50 {:.2} save-p99 {:.2}",
         ratio(50.0),
         ratio(99.0)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_docx(runs: usize) -> Result<ExitCode, Failure> {
+    use gongwen_bench::formats::{docx_export, long_document};
+    let dir = tempfile::tempdir().map_err(|e| Failure::new("bench-io", e.to_string()))?;
+    let doc = long_document(50);
+    let chars: usize = doc.body.iter().map(|b| b.to_text().chars().count()).sum();
+    let runs = docx_export(&doc, dir.path(), runs.max(1))?;
+    let (ours, theirs) = (median(&runs.ours_ms), median(&runs.reference_ms));
+    println!(
+        "文档约 50 页（正文 {chars} 字），各测 {} 次取中位数",
+        runs.ours_ms.len()
+    );
+    println!("公文助手导出 .docx（GB/T 9704 版式）：{ours:.1} 毫秒");
+    println!(
+        "LibreOffice 把同样文字写成 .docx（无头模式，含进程启动，配置已预热）：{theirs:.1} 毫秒"
+    );
+    println!(
+        "docx/libreoffice time {:.3}",
+        if theirs > 0.0 { ours / theirs } else { 0.0 }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_pdf(files: &[std::path::PathBuf], runs: usize) -> Result<ExitCode, Failure> {
+    let figures = gongwen_bench::formats::pdf_import(files, runs)?;
+    let (mut ours, mut theirs, mut weighted, mut pages) = (0.0, 0.0, 0.0, 0usize);
+    for f in &figures {
+        println!(
+            "{}：{} 页，公文助手 {:.1} 毫秒，pdftotext {:.1} 毫秒，文字一致率 {:.2}%",
+            f.file.display(),
+            f.pages,
+            f.ours_ms,
+            f.pdftotext_ms,
+            f.accuracy * 100.0
+        );
+        ours += f.ours_ms;
+        theirs += f.pdftotext_ms;
+        weighted += f.accuracy * f.pages as f64;
+        pages += f.pages;
+    }
+    println!(
+        "pdf/pdftotext time {:.3} accuracy {:.4}",
+        if theirs > 0.0 { ours / theirs } else { 0.0 },
+        if pages > 0 {
+            weighted / pages as f64
+        } else {
+            0.0
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

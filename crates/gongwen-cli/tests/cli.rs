@@ -777,3 +777,68 @@ fn export_marks_changes_since_a_revision_as_word_revisions() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[store-no-such-revision]"));
 }
+
+/// `bench docx` and `bench pdf` end with their ratio lines; the PDF is one
+/// LibreOffice made from our own export.
+#[test]
+fn bench_docx_and_pdf_end_with_ratios_against_outside_programs() {
+    let out = gongwen(&real_models_dir(), &["bench", "docx", "--runs", "1"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last = stdout.lines().last().unwrap();
+    let ratio: f64 = last
+        .strip_prefix("docx/libreoffice time ")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(ratio > 0.0, "{stdout}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/notice.txt");
+    let docx = dir.path().join("notice.docx");
+    assert!(
+        gongwen_with_home(
+            dir.path(),
+            None,
+            &[
+                "format",
+                fixture.to_str().unwrap(),
+                "-o",
+                docx.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    let converted = Command::new("soffice")
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            dir.path().join("lo").display()
+        ))
+        .args(["--headless", "--convert-to", "pdf", "--outdir"])
+        .arg(dir.path())
+        .arg(&docx)
+        .output()
+        .unwrap();
+    assert!(converted.status.success());
+    let pdf = dir.path().join("notice.pdf");
+    let out = gongwen(
+        &real_models_dir(),
+        &["bench", "pdf", pdf.to_str().unwrap(), "--runs", "1"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let fields: Vec<&str> = stdout.lines().last().unwrap().split(' ').collect();
+    assert_eq!(fields[..2], ["pdf/pdftotext", "time"], "{stdout}");
+    assert_eq!(fields[3], "accuracy");
+    let accuracy: f64 = fields[4].parse().unwrap();
+    assert!(accuracy >= 0.995, "{stdout}");
+}

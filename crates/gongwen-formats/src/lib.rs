@@ -10,7 +10,7 @@ pub use docx::{
     import_docx,
 };
 
-pub use pdf::{ImportedPdf, import_pdf};
+pub use pdf::{ImportedPdf, char_accuracy, import_pdf};
 pub use txt::{DetectedEncoding, ImportedText, MAX_TEXT_BYTES, import_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

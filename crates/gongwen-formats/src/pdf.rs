@@ -330,6 +330,28 @@ fn paragraphs(pages: &[Vec<Line>]) -> Vec<String> {
     out
 }
 
+/// How much of `ours` matches `reference` (e.g. pdftotext's output), as a
+/// share of the longer of the two: whitespace ignored, page-number lines
+/// left out of both (we drop them on purpose).
+pub fn char_accuracy(ours: &str, reference: &str) -> f64 {
+    let clean = |s: &str| -> Vec<char> {
+        s.lines()
+            .filter(|l| !is_page_number(l))
+            .flat_map(str::chars)
+            .filter(|c| !c.is_whitespace())
+            .collect()
+    };
+    let (a, b) = (clean(ours), clean(reference));
+    let equal: usize = similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b)
+        .iter()
+        .filter_map(|op| match op {
+            similar::DiffOp::Equal { len, .. } => Some(*len),
+            _ => None,
+        })
+        .sum();
+    equal as f64 / a.len().max(b.len()).max(1) as f64
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +386,13 @@ mod tests {
                 format!("{first}{full}接续上页。"),
             ]
         );
+    }
+
+    #[test]
+    fn accuracy_counts_matching_characters() {
+        assert_eq!(char_accuracy("甲乙丙\n— 1 —", "甲 乙 丙\n\n- 1 -"), 1.0);
+        assert_eq!(char_accuracy("甲乙", "甲乙丙丁"), 0.5);
+        assert_eq!(char_accuracy("", ""), 0.0);
     }
 
     #[test]

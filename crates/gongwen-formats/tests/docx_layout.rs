@@ -525,30 +525,6 @@ fn tracked_changes_survive_a_trip_through_libreoffice() {
     );
 }
 
-/// Characters of `ours` that match `reference`, as a share of the longer:
-/// whitespace ignored, page-number lines ("— 1 —") left out of both.
-fn char_accuracy(ours: &str, reference: &str) -> f64 {
-    let clean = |s: &str| -> Vec<char> {
-        s.lines()
-            .filter(|l| {
-                let t: String = l.chars().filter(|c| !c.is_whitespace()).collect();
-                !(t.starts_with('—') && t.ends_with('—') && t.chars().any(|c| c.is_ascii_digit()))
-            })
-            .flat_map(str::chars)
-            .filter(|c| !c.is_whitespace())
-            .collect()
-    };
-    let (a, b) = (clean(ours), clean(reference));
-    let equal: usize = similar::capture_diff_slices(similar::Algorithm::Myers, &a, &b)
-        .iter()
-        .filter_map(|op| match op {
-            similar::DiffOp::Equal { len, .. } => Some(*len),
-            _ => None,
-        })
-        .sum();
-    equal as f64 / a.len().max(b.len()).max(1) as f64
-}
-
 /// A LibreOffice-made PDF of a Chinese 公文 comes back with the same
 /// structure, and its text matches pdftotext's on ≥ 99.5% of characters.
 /// An encrypted PDF is refused plainly.
@@ -573,7 +549,7 @@ fn pdf_import_recovers_the_structure_and_matches_pdftotext() {
         .output()
         .unwrap();
     let reference = String::from_utf8(reference.stdout).unwrap();
-    let accuracy = char_accuracy(&imported.text(), &reference);
+    let accuracy = gongwen_formats::char_accuracy(&imported.text(), &reference);
     assert!(accuracy >= 0.995, "accuracy {accuracy}");
 
     let docx = dir.path().join("notice.docx");
