@@ -76,6 +76,17 @@ const MAX_PDF_BYTES: u64 = 256 * 1024 * 1024;
 fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Failure> {
     let file = std::fs::File::open(path)
         .map_err(|e| Failure::new("io", format!("无法打开 {}：{e}", path.display())))?;
+    // Refuse by size before reading anything; `take` still bounds a file
+    // that grows, or a pipe that reports no size.
+    if let Ok(meta) = file.metadata()
+        && meta.len() > limit
+    {
+        return Err(gongwen_formats::ImportError::TooLarge {
+            size: meta.len(),
+            limit,
+        }
+        .into());
+    }
     let mut bytes = Vec::new();
     file.take(limit + 1)
         .read_to_end(&mut bytes)

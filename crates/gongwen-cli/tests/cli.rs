@@ -842,3 +842,30 @@ fn bench_docx_and_pdf_end_with_ratios_against_outside_programs() {
     let accuracy: f64 = fields[4].parse().unwrap();
     assert!(accuracy >= 0.995, "{stdout}");
 }
+
+/// A 1 GB file of any supported kind is refused by its size at once, with
+/// nothing read into memory and nothing on stdout.
+#[test]
+fn a_one_gigabyte_file_is_refused_plainly() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["巨大.pdf", "巨大.docx", "巨大.txt"] {
+        let path = dir.path().join(name);
+        // Sparse: takes no disk space.
+        std::fs::File::create(&path)
+            .unwrap()
+            .set_len(1 << 30)
+            .unwrap();
+        let out = gongwen_with_home(
+            dir.path(),
+            None,
+            &["import", path.to_str().unwrap(), "--json"],
+        );
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert!(out.stdout.is_empty());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("文件过大") && stderr.contains("[import-too-large]"),
+            "{stderr}"
+        );
+    }
+}

@@ -93,6 +93,13 @@ fn damaged(e: impl std::fmt::Display) -> ImportError {
 }
 
 pub fn import_pdf(bytes: &[u8]) -> Result<ImportedPdf, ImportError> {
+    // lopdf parses hostile input; should it ever panic on a malformed file,
+    // that is a damaged file to the user, not a crash.
+    std::panic::catch_unwind(|| import_pdf_unguarded(bytes))
+        .unwrap_or_else(|_| Err(ImportError::Damaged("PDF 结构异常，解析中止".into())))
+}
+
+fn import_pdf_unguarded(bytes: &[u8]) -> Result<ImportedPdf, ImportError> {
     if !bytes.starts_with(b"%PDF") {
         return Err(ImportError::Damaged("不是 PDF 文件".into()));
     }

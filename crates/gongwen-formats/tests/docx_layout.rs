@@ -563,3 +563,50 @@ fn pdf_import_recovers_the_structure_and_matches_pdftotext() {
     let err = gongwen_formats::import_pdf(&std::fs::read(encrypted).unwrap()).unwrap_err();
     assert_eq!(err.code(), "import-pdf-encrypted");
 }
+
+/// Damaged copies of real files (truncated, bytes flipped) get an error or
+/// a best-effort reading, never a panic; reading stays fast.
+#[test]
+fn damaged_docx_and_pdf_files_never_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/notice.txt")).unwrap();
+    let doc = structure(&text, None).document;
+    let docx = export_docx(&doc).unwrap();
+    let (pdf, _) = export(dir.path(), "notice", &doc);
+    let pdf = std::fs::read(pdf).unwrap();
+    // A fixed-seed generator: the same damage on every run.
+    let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut refused = 0;
+    for round in 0..200 {
+        for (name, original) in [("docx", &docx), ("pdf", &pdf)] {
+            let mut bytes = original.clone();
+            if round % 2 == 0 {
+                bytes.truncate((next() as usize) % bytes.len());
+            } else {
+                for _ in 0..1 + next() % 8 {
+                    let at = (next() as usize) % bytes.len();
+                    bytes[at] ^= 1 << (next() % 8);
+                }
+            }
+            let result = match name {
+                "docx" => gongwen_formats::import_docx(&bytes).map(|d| d.paragraphs.len()),
+                _ => gongwen_formats::import_pdf(&bytes).map(|d| d.paragraphs.len()),
+            };
+            if let Err(e) = result {
+                refused += 1;
+                assert!(!e.to_string().is_empty());
+                assert!(
+                    e.code().starts_with("import-"),
+                    "{name} round {round}: {e:?}"
+                );
+            }
+        }
+    }
+    assert!(refused > 100, "most damaged files are refused: {refused}");
+}
