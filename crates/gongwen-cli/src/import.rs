@@ -1,7 +1,7 @@
 use std::{io::Read, path::PathBuf, process::ExitCode};
 
 use clap::Args;
-use gongwen_domain::{DocKind, KindSource, structure, to_plain_text};
+use gongwen_domain::{DocKind, KindSource, check_elements, structure, to_plain_text};
 use gongwen_formats::{MAX_TEXT_BYTES, import_text};
 
 use crate::Failure;
@@ -44,6 +44,7 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
             "file": args.file,
             "text": imported,
             "kind_source": kind_source,
+            "element_issues": check_elements(&structured.document),
             "document": structured.document,
         });
         serde_json::to_string_pretty(&value).map_err(|e| Failure::new("internal", e.to_string()))?
@@ -59,6 +60,9 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
                 ""
             },
         );
+        for issue in check_elements(d) {
+            text.push_str(&format!("要素：{}\n", issue.message));
+        }
         text.push_str(&to_plain_text(d));
         text
     };

@@ -6,6 +6,7 @@
 
 pub mod calendar;
 mod document;
+mod elements;
 mod kind;
 pub mod structure;
 
@@ -13,5 +14,6 @@ pub use document::{
     Attendance, Block, Classification, DocNumber, Document, Layout, SecrecyLevel, Urgency,
     WrittenDate,
 };
+pub use elements::{Element, ElementIssue, Presence, check_elements};
 pub use kind::{Direction, DocKind, UnknownDocKind};
 pub use structure::{KindSource, Structured, structure, to_plain_text};
