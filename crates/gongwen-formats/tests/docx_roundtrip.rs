@@ -35,3 +35,29 @@ fn other_types_and_layouts_come_back_the_same() {
         None,
     );
 }
+
+/// The font table names what to use where the standard's fonts are missing.
+#[test]
+fn the_font_table_carries_fallbacks() {
+    let doc = structure("关于召开会议的通知\n各单位：\n请参加。", None).document;
+    let bytes = export_docx(&doc).unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut archive.by_name("word/fontTable.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    for (font, alt) in [
+        ("仿宋_GB2312", "仿宋"),
+        ("楷体_GB2312", "楷体"),
+        ("方正小标宋简体", "宋体"),
+    ] {
+        assert!(
+            xml.contains(&format!(
+                r#"<w:font w:name="{font}"><w:altName w:val="{alt}" />"#
+            )),
+            "{xml}"
+        );
+    }
+}
