@@ -4,13 +4,16 @@ use std::{
 };
 
 use clap::Subcommand;
-use gongwen_domain::{DocKind, calendar::iso8601_utc, structure, to_plain_text};
+use gongwen_domain::{calendar::iso8601_utc, structure, to_plain_text};
 use gongwen_store::{
     Credentials, Key, KeySource, NewKey, Store, StoreError, change_key, data_dir_from_env,
     database_path, key_source,
 };
 
-use crate::{Failure, import::read_text_file};
+use crate::{
+    Failure,
+    import::{parse_kind, read_text_file},
+};
 
 #[derive(Subcommand)]
 pub enum DraftsCommand {
@@ -150,11 +153,7 @@ fn print_drafts(
 }
 
 fn load_document(file: &Path, kind: Option<&str>) -> Result<gongwen_domain::Document, Failure> {
-    let kind = kind
-        .map(str::parse::<DocKind>)
-        .transpose()
-        .map_err(|e| Failure::new("usage-kind", e.to_string()))?;
-    Ok(structure(&read_text_file(file)?, kind).document)
+    Ok(structure(&read_text_file(file)?, parse_kind(kind)?).document)
 }
 
 pub fn run(command: DraftsCommand) -> Result<ExitCode, Failure> {

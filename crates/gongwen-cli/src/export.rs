@@ -4,10 +4,13 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use gongwen_domain::{DocKind, Document, structure};
+use gongwen_domain::{Document, structure};
 use gongwen_formats::{Revision, export_docx, export_docx_tracked};
 
-use crate::{Failure, import::read_text_file};
+use crate::{
+    Failure,
+    import::{parse_kind, read_text_file},
+};
 
 #[derive(Args)]
 pub struct FormatArgs {
@@ -59,12 +62,7 @@ fn report(doc: &Document, output: &Path) {
 }
 
 pub fn format(args: FormatArgs) -> Result<ExitCode, Failure> {
-    let kind = args
-        .kind
-        .as_deref()
-        .map(str::parse::<DocKind>)
-        .transpose()
-        .map_err(|e| Failure::new("usage-kind", e.to_string()))?;
+    let kind = parse_kind(args.kind.as_deref())?;
     let doc = structure(&read_text_file(&args.file)?, kind).document;
     write_file(&args.output, &export_docx(&doc)?)?;
     report(&doc, &args.output);

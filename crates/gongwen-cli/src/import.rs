@@ -25,13 +25,15 @@ impl From<gongwen_formats::ImportError> for Failure {
     }
 }
 
-pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
-    let kind = args
-        .kind
-        .as_deref()
-        .map(str::parse::<DocKind>)
+/// The 文种 named on the command line, if any.
+pub fn parse_kind(kind: Option<&str>) -> Result<Option<DocKind>, Failure> {
+    kind.map(str::parse::<DocKind>)
         .transpose()
-        .map_err(|e| Failure::new("usage-kind", e.to_string()))?;
+        .map_err(|e| Failure::new("usage-kind", e.to_string()))
+}
+
+pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
+    let kind = parse_kind(args.kind.as_deref())?;
     let imported = read_text_file(&args.file)?;
     let structured = structure(&imported, kind);
     let kind_source = match structured.kind_source {

@@ -539,44 +539,31 @@ fn tracked_body(old: &[Block], new: &[Block], revision: &Revision) -> Vec<Paragr
     let new_text: Vec<String> = new.iter().map(Block::to_text).collect();
     let mut out = Vec::new();
     for pair in align(&old_text, &new_text) {
-        match pair {
-            (Some(o), Some(n)) if old_text[o] == new_text[n] => out.push(body_paragraph(&new[n])),
-            (Some(o), Some(n)) => {
-                let font = heading_font(&new[n]);
-                let styled = |r: Run| {
-                    r.fonts(fonts(font))
-                        .size(SIZE_3)
-                        .character_spacing(CONDENSE)
-                };
-                let p = indented(line(), 0, 2).align(AlignmentType::Both);
-                out.push(diff_runs(p, &old_text[o], &new_text[n], revision, &styled));
+        // Which block gives the font, the texts to diff, and whether the
+        // whole paragraph (its mark too) is added or removed.
+        let (block, before, after, whole) = match pair {
+            (Some(o), Some(n)) if old_text[o] == new_text[n] => {
+                out.push(body_paragraph(&new[n]));
+                continue;
             }
-            (Some(o), None) => {
-                let font = heading_font(&old[o]);
-                let styled = |r: Run| {
-                    r.fonts(fonts(font))
-                        .size(SIZE_3)
-                        .character_spacing(CONDENSE)
-                };
-                let p = indented(line(), 0, 2)
-                    .align(AlignmentType::Both)
-                    .delete(&revision.author, &revision.date);
-                out.push(diff_runs(p, &old_text[o], "", revision, &styled));
-            }
-            (None, Some(n)) => {
-                let font = heading_font(&new[n]);
-                let styled = |r: Run| {
-                    r.fonts(fonts(font))
-                        .size(SIZE_3)
-                        .character_spacing(CONDENSE)
-                };
-                let p = indented(line(), 0, 2)
-                    .align(AlignmentType::Both)
-                    .insert(&revision.author, &revision.date);
-                out.push(diff_runs(p, "", &new_text[n], revision, &styled));
-            }
-            (None, None) => {}
-        }
+            (Some(o), Some(n)) => (&new[n], old_text[o].as_str(), new_text[n].as_str(), None),
+            (Some(o), None) => (&old[o], old_text[o].as_str(), "", Some(false)),
+            (None, Some(n)) => (&new[n], "", new_text[n].as_str(), Some(true)),
+            (None, None) => continue,
+        };
+        let font = heading_font(block);
+        let styled = |r: Run| {
+            r.fonts(fonts(font))
+                .size(SIZE_3)
+                .character_spacing(CONDENSE)
+        };
+        let p = indented(line(), 0, 2).align(AlignmentType::Both);
+        let p = match whole {
+            Some(true) => p.insert(&revision.author, &revision.date),
+            Some(false) => p.delete(&revision.author, &revision.date),
+            None => p,
+        };
+        out.push(diff_runs(p, before, after, revision, &styled));
     }
     out
 }
