@@ -5,6 +5,7 @@ mod dates;
 mod doc_number;
 mod expression;
 mod kind;
+mod misused;
 mod personal;
 mod punctuation;
 mod structure;
@@ -38,6 +39,9 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         &kind::TitleFinalPunctuation,
         &kind::ReportCarriesNoRequest,
         &kind::RequestClosing,
+        &misused::MisusedWord,
+        &misused::VariantForm,
+        &misused::ConfusableWord,
         &expression::Expression,
         &personal::IdCardNumber,
         &personal::BankCardNumber,
