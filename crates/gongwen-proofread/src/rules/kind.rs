@@ -3,7 +3,7 @@
 
 use gongwen_domain::{DocKind, structure::kind_from_title};
 
-use super::{Rule, finding, pattern};
+use super::{Rule, finding, parts::Parts, pattern};
 use crate::{Category, Finding, RuleInfo, Severity, text::Text};
 
 /// Phrases that ask the recipient to decide: a 请示's closing, and what a
@@ -188,6 +188,109 @@ impl Rule for RequestClosing {
         &[(
             "关于购置执法车辆的请示\n县人民政府：\n拟购置执法车辆2辆，所需资金30万元。",
             "关于购置执法车辆的请示\n县人民政府：\n拟购置执法车辆2辆，所需资金30万元。妥否，请批示。",
+        )]
+    }
+}
+
+pub struct RequestOneRecipient;
+
+static REQUEST_RECIPIENT: RuleInfo = RuleInfo {
+    id: "kind.request-one-recipient",
+    category: Category::KindRule,
+    severity: Severity::Warning,
+    reference: "党政机关公文处理工作条例（2012）第十五条（一）：原则上主送一个上级机关，需要同时送其他机关的，用抄送",
+    summary: "请示主送多个机关",
+};
+
+impl Rule for RequestOneRecipient {
+    fn info(&self) -> &'static RuleInfo {
+        &REQUEST_RECIPIENT
+    }
+
+    fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
+        let parts = Parts::read(text.source);
+        let Some((_, title)) = parts.title_text() else {
+            return;
+        };
+        if kind_from_title(&title) != Some(DocKind::Request) {
+            return;
+        }
+        let Some(line) = parts.recipients.map(|i| parts.lines[i]) else {
+            return;
+        };
+        let names = line.content.trim_end_matches(['：', ':']);
+        if names.contains(['、', '，', ',']) || names.contains("和") || names.contains("及") {
+            out.push(finding(
+                &REQUEST_RECIPIENT,
+                text,
+                line.range(),
+                "请示原则上只主送一个上级机关，其他机关可列入抄送",
+                None,
+            ));
+        }
+    }
+
+    fn examples(&self) -> &'static [(&'static str, &'static str)] {
+        &[(
+            "关于追加防汛经费的请示\n市人民政府、市财政局：\n拟追加经费。妥否，请批示。",
+            "关于追加防汛经费的请示\n市人民政府：\n拟追加经费。妥否，请批示。",
+        )]
+    }
+}
+
+pub struct RequestOneMatter;
+
+static REQUEST_MATTER: RuleInfo = RuleInfo {
+    id: "kind.request-one-matter",
+    category: Category::KindRule,
+    severity: Severity::Warning,
+    reference: "党政机关公文处理工作条例（2012）第十五条（四）：请示应当一文一事",
+    summary: "请示一文多事",
+};
+
+impl Rule for RequestOneMatter {
+    fn info(&self) -> &'static RuleInfo {
+        &REQUEST_MATTER
+    }
+
+    fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
+        let Some((title, _, DocKind::Request)) = title_line(text) else {
+            return;
+        };
+        // Each paragraph that asks for a decision is a matter; the closing
+        // 妥否，请批示 may stand alone in the last paragraph without being one.
+        let mut asking: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut at = title.end;
+        for line in text.source[title.end..].split_inclusive('\n') {
+            let standalone_closing = line
+                .trim()
+                .trim_end_matches('。')
+                .trim_start_matches("以上请示，")
+                .len()
+                <= "妥否，请批示".len();
+            if !standalone_closing
+                && let Some(phrase) = REQUEST_PHRASES.iter().find(|p| line.contains(*p))
+                && let Some(i) = line.find(phrase)
+            {
+                asking.push(at + i..at + i + phrase.len());
+            }
+            at += line.len();
+        }
+        if let [_, second, ..] = asking.as_slice() {
+            out.push(finding(
+                &REQUEST_MATTER,
+                text,
+                second.clone(),
+                "请示应当一文一事：此处又提出一项请求，宜另行请示",
+                None,
+            ));
+        }
+    }
+
+    fn examples(&self) -> &'static [(&'static str, &'static str)] {
+        &[(
+            "关于有关事项的请示\n市人民政府：\n拟购置执法车辆2辆，请批准。\n拟增加编制5名，请批准。",
+            "关于购置执法车辆的请示\n市人民政府：\n拟购置执法车辆2辆，请批准。",
         )]
     }
 }

@@ -5,7 +5,10 @@ mod dates;
 mod doc_number;
 mod expression;
 mod kind;
+mod marks;
 mod misused;
+mod numbers;
+mod parts;
 mod personal;
 mod punctuation;
 mod structure;
@@ -31,14 +34,23 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         &punctuation::DunhaoBeforeDeng,
         &punctuation::DunhaoBetweenQuoted,
         &punctuation::DunhaoInApproximateNumber,
+        &marks::StraySpace,
+        &marks::UnpairedMark,
         &dates::ImpossibleDate,
         &dates::WeekdayMismatch,
         &dates::LeadingZeroInDate,
+        &parts::WrittenDateInArabic,
+        &numbers::NumberRange,
         &doc_number::DocNumberForm,
         &structure::HeadingSequence,
+        &parts::TitleEndsWithKind,
+        &parts::RecipientColon,
+        &parts::AttachmentNote,
         &kind::TitleFinalPunctuation,
         &kind::ReportCarriesNoRequest,
         &kind::RequestClosing,
+        &kind::RequestOneRecipient,
+        &kind::RequestOneMatter,
         &misused::MisusedWord,
         &misused::VariantForm,
         &misused::ConfusableWord,
