@@ -1,7 +1,7 @@
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::Args;
-use gongwen_proofread::{Finding, Severity, check};
+use gongwen_proofread::{Finding, Severity, check_with};
 use serde::Serialize;
 
 use crate::{Failure, import::read_text_file};
@@ -9,7 +9,7 @@ use crate::{Failure, import::read_text_file};
 /// `gongwen check`: proofread a file with the rules.
 #[derive(Args)]
 pub struct CheckArgs {
-    /// 要校对的文件（目前支持 .txt、.md）
+    /// 要校对的文件（.txt、.md、.docx、.pdf）
     file: PathBuf,
     /// 输出 JSON：{"text", "findings": [...]}，偏移量按字符计
     #[arg(long)]
@@ -32,11 +32,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
     } else {
         vec![text.as_str()]
     };
+    let options = crate::terms::options_from_store();
     let results: Vec<Checked<'_>> = units
         .into_iter()
         .map(|unit| Checked {
             text: unit,
-            findings: check(unit),
+            findings: check_with(unit, &options),
         })
         .collect();
     let mut out = String::new();

@@ -14,6 +14,7 @@ mod export;
 mod generate;
 mod import;
 mod models;
+mod terms;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,9 @@ enum Command {
     Models(models::ModelsCommand),
     /// 校对：按规则检查错别字、标点、日期、文号等（退出码：0 无错误，1 有错误，2 失败）
     Check(check::CheckArgs),
+    /// 本单位专用词与忽略词（校对时使用，保存在草稿库中）
+    #[command(subcommand)]
+    Terms(terms::TermsCommand),
     /// 草稿：保存、列出、查看、修订历史（加密存储）
     #[command(subcommand)]
     Drafts(drafts::DraftsCommand),
@@ -93,6 +97,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate::run(args),
         Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
+        Command::Terms(command) => terms::run(command),
         Command::Drafts(command) => drafts::run(command),
         Command::Audit(command) => drafts::audit(command),
         Command::Backup(command) => drafts::backup(command),

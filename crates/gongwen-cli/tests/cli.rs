@@ -11,6 +11,8 @@ fn gongwen(models_dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gongwen"))
         .args(args)
         .env("GONGWEN_MODELS", models_dir)
+        // Never the user's own store: no unit terms in these checks.
+        .env("GONGWEN_HOME", models_dir.join("no-store-here"))
         .output()
         .unwrap()
 }
@@ -291,6 +293,54 @@ fn check_lines_gives_one_object_per_line() {
     assert_eq!(lines[1]["text"], "国办发[2026]7号");
     assert_eq!(lines[1]["findings"][0]["rule"], "docnumber.form");
     assert_eq!(lines[0]["findings"].as_array().unwrap().len(), 0);
+}
+
+#[test]
+fn check_obeys_the_units_terms_and_ignore_list_from_the_store() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("稿.txt");
+    std::fs::write(&file, "请帐务科于月底前报送,逾期不候。").unwrap();
+    let file = file.to_str().unwrap();
+    let pass = Some("测试口令");
+    let rules = |out: &Output| -> Vec<String> {
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // No store yet: the rules alone.
+    let out = gongwen_with_home(home.path(), pass, &["check", file, "--json"]);
+    assert_eq!(rules(&out), ["typo.misused", "punct.half-width"]);
+
+    let out = gongwen_with_home(home.path(), pass, &["terms", "add", "帐务科"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = gongwen_with_home(home.path(), pass, &["terms", "add", "--ignore", "报送,"]);
+    assert!(out.status.success());
+    let out = gongwen_with_home(home.path(), pass, &["terms", "list", "--json"]);
+    let lists: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(lists["custom"][0], "帐务科");
+    assert_eq!(lists["ignore"][0], "报送,");
+
+    let out = gongwen_with_home(home.path(), pass, &["check", file, "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(rules(&out).is_empty());
+
+    // A store this process cannot open: the check still runs, and says so.
+    let out = gongwen_with_home(home.path(), Some("错误口令"), &["check", file, "--json"]);
+    assert_eq!(rules(&out), ["typo.misused", "punct.half-width"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("未使用本单位词库"));
+
+    let out = gongwen_with_home(home.path(), pass, &["terms", "remove", "帐务科"]);
+    assert!(out.status.success());
+    let out = gongwen_with_home(home.path(), pass, &["check", file, "--json"]);
+    assert_eq!(rules(&out), ["typo.misused"]);
 }
 
 #[test]
