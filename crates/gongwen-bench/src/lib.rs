@@ -6,6 +6,7 @@ pub mod engine;
 pub mod formats;
 pub mod llama_bench;
 pub mod proofread;
+pub mod spelling;
 pub mod store;
 
 use std::path::PathBuf;

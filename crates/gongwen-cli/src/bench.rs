@@ -31,6 +31,8 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// 模型辅助纠错：在标注语料（标签<TAB>原句<TAB>正确句）上计算句级准确率、召回率、F1 与误报率
+    Spelling(SpellingArgs),
     /// 规则校对吞吐量：约 10 万字的文档，单线程
     Proofread {
         /// 测量次数，取中位数
@@ -52,6 +54,24 @@ pub struct EngineArgs {
     rounds: usize,
 }
 
+#[derive(Args)]
+pub struct SpellingArgs {
+    /// 标注语料，如 ECSpell 的 odw.train.tsv
+    file: PathBuf,
+    /// 模型：default、test，或 GGUF 文件路径
+    #[arg(long, default_value = "default")]
+    model: String,
+    /// 每隔几句取一句（抽样评测）
+    #[arg(long, default_value_t = 1)]
+    every: usize,
+    /// 最多评测多少句
+    #[arg(long)]
+    limit: Option<usize>,
+    /// 逐句列出未改对或误改的句子
+    #[arg(long)]
+    verbose: bool,
+}
+
 impl From<gongwen_bench::BenchError> for Failure {
     fn from(e: gongwen_bench::BenchError) -> Self {
         Failure {
@@ -67,6 +87,7 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
         BenchCommand::Store { saves } => bench_store(saves),
         BenchCommand::Docx { runs } => bench_docx(runs),
         BenchCommand::Pdf { files, runs } => bench_pdf(&files, runs),
+        BenchCommand::Spelling(args) => bench_spelling(args),
         BenchCommand::Proofread { runs } => {
             let figures = gongwen_bench::proofread::measure(100_000, runs);
             let runs: Vec<String> = figures
@@ -269,6 +290,72 @@ fn bench_pdf(files: &[std::path::PathBuf], runs: usize) -> Result<ExitCode, Fail
         } else {
             0.0
         }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_spelling(args: SpellingArgs) -> Result<ExitCode, Failure> {
+    use gongwen_bench::spelling::{evaluate, read_pairs};
+    let tsv = std::fs::read_to_string(&args.file).map_err(|e| Failure {
+        code: "io".to_owned(),
+        message: format!("无法读取 {}：{e}", args.file.display()),
+    })?;
+    let pairs: Vec<_> = read_pairs(&tsv)
+        .into_iter()
+        .step_by(args.every.max(1))
+        .take(args.limit.unwrap_or(usize::MAX))
+        .collect();
+    let context = ContextConfig::for_this_machine();
+    let request = load_request(&args.model, true, context)?;
+    let engine = gongwen_engine::LocalEngine::start(request);
+    if let state @ (gongwen_engine::ModelState::Failed { .. }
+    | gongwen_engine::ModelState::Missing { .. }) = engine.wait_settled()
+    {
+        return Err(Failure {
+            code: "model-unavailable".to_owned(),
+            message: format!("模型不可用：{state:?}"),
+        });
+    }
+    let total = pairs.len();
+    let figures = evaluate(
+        &pairs,
+        |text| engine.spell(text, &[]).map_err(|(_, message)| message),
+        |pair, output, f| {
+            if args.verbose && output != pair.target {
+                eprintln!("{}\n  应为 {}\n  输出 {}", pair.source, pair.target, output);
+            }
+            if f.sentences % 20 == 0 {
+                eprintln!(
+                    "{}/{total} 句：F1 {:.3}，误报 {:.1}%，{:.2} 句/秒",
+                    f.sentences,
+                    f.f1(),
+                    f.false_alarm_rate() * 100.0,
+                    f.sentences_per_second()
+                );
+            }
+        },
+    )
+    .map_err(|message| Failure {
+        code: "spelling-failed".to_owned(),
+        message,
+    })?;
+    println!(
+        "{} 句（有错 {}，无错 {}）：改对 {}，改动 {}，误改无错句 {}；用时 {:.0} 秒",
+        figures.sentences,
+        figures.erroneous,
+        figures.clean,
+        figures.corrected,
+        figures.changed,
+        figures.false_alarms,
+        figures.seconds
+    );
+    println!(
+        "spelling precision {:.3} recall {:.3} f1 {:.3} false_alarms {:.3} sentences/s {:.2}",
+        figures.precision(),
+        figures.recall(),
+        figures.f1(),
+        figures.false_alarm_rate(),
+        figures.sentences_per_second()
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,15 @@
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::Args;
-use gongwen_proofread::{Finding, Severity, check_with};
+use gongwen_engine::ContextConfig;
+use gongwen_proofread::{Finding, Severity, check_with, spelling};
 use serde::Serialize;
 
-use crate::{Failure, import::read_text_file};
+use crate::{
+    Failure,
+    generate::{load_request, ready_engine},
+    import::read_text_file,
+};
 
 /// `gongwen check`: proofread a file with the rules.
 #[derive(Args)]
@@ -17,6 +22,9 @@ pub struct CheckArgs {
     /// 每行作为独立文本校对，每行输出一个 JSON 对象
     #[arg(long)]
     lines: bool,
+    /// 模型辅助纠错：none（仅规则）、test、default，或 GGUF 文件路径
+    #[arg(long, default_value = "none")]
+    model: String,
 }
 
 #[derive(Serialize)]
@@ -33,13 +41,30 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
         vec![text.as_str()]
     };
     let options = crate::terms::options_from_store();
-    let results: Vec<Checked<'_>> = units
-        .into_iter()
-        .map(|unit| Checked {
+    // The model loads once for all units.
+    let engine = match args.model.as_str() {
+        "none" => None,
+        model => {
+            let request = load_request(model, true, ContextConfig::for_this_machine())?;
+            Some(ready_engine(request)?.0)
+        }
+    };
+    let mut results: Vec<Checked<'_>> = Vec::with_capacity(units.len());
+    for unit in units {
+        let mut findings = check_with(unit, &options);
+        if let Some(engine) = &engine {
+            let protected = spelling::protected_spans(unit, &findings, &options);
+            let corrections = engine.spell(unit, &protected).map_err(|(code, message)| {
+                Failure::new(&code, format!("模型纠错失败：{message}"))
+            })?;
+            findings.extend(spelling::to_findings(&corrections));
+            findings.sort_by(|a, b| (a.start, a.end, a.rule).cmp(&(b.start, b.end, b.rule)));
+        }
+        results.push(Checked {
             text: unit,
-            findings: check_with(unit, &options),
-        })
-        .collect();
+            findings,
+        });
+    }
     let mut out = String::new();
     for result in &results {
         if args.json {

@@ -344,6 +344,94 @@ fn check_obeys_the_units_terms_and_ignore_list_from_the_store() {
 }
 
 #[test]
+fn check_with_a_model_adds_model_findings_in_the_same_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("稿.txt");
+    std::fs::write(
+        &file,
+        "进一步完善市场主体退出机智,促进优胜劣汰。\n请认真贯彻落实。\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let out = gongwen(
+        &real_models_dir(),
+        &["check", "--lines", file, "--json", "--model", "test"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    for line in &lines {
+        let text: Vec<char> = line["text"].as_str().unwrap().chars().collect();
+        for f in line["findings"].as_array().unwrap() {
+            let (start, end) = (
+                f["start"].as_u64().unwrap() as usize,
+                f["end"].as_u64().unwrap() as usize,
+            );
+            assert!(start < end && end <= text.len(), "{f}");
+            if f["rule"] == "typo.model" {
+                assert_eq!(f["category"], "错别字");
+                assert_eq!(f["severity"], "warning");
+                assert_eq!(f["suggestion"].as_str().unwrap().chars().count(), 1);
+            }
+        }
+    }
+    // The half-width comma is the rules' finding; the model leaves it.
+    assert!(
+        lines[0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "punct.half-width")
+    );
+
+    // A model that is not there: a clear failure, exit 2.
+    let out = gongwen(dir.path(), &["check", file, "--model", "default"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("模型"));
+}
+
+#[test]
+fn bench_spelling_reports_sentence_level_figures() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pairs.tsv");
+    std::fs::write(
+        &file,
+        "1\t进一步完善退出机智。\t进一步完善退出机制。\n0\t请认真贯彻落实。\t请认真贯彻落实。\n",
+    )
+    .unwrap();
+    let out = gongwen(
+        &real_models_dir(),
+        &[
+            "bench",
+            "spelling",
+            file.to_str().unwrap(),
+            "--model",
+            "test",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let last: Vec<&str> = stdout.lines().last().unwrap().split(' ').collect();
+    assert_eq!(last[0], "spelling");
+    assert_eq!(last[1], "precision");
+    assert_eq!(last[9], "sentences/s");
+    assert!(last[10].parse::<f64>().unwrap() > 0.0);
+}
+
+#[test]
 fn bench_proofread_ends_with_chars_per_second() {
     let out = gongwen(&real_models_dir(), &["bench", "proofread", "--runs", "2"]);
     assert!(

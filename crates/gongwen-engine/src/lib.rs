@@ -10,6 +10,7 @@ mod events;
 mod generate;
 mod local;
 mod process;
+mod score;
 mod state;
 mod template;
 mod text;
@@ -19,7 +20,10 @@ pub use generate::{
     ContextConfig, GenerateError, GenerateRequest, GenerationReport, Overflow, Prompt,
     PromptFeeding, SamplingParams, Session, StopReason, Streamed, physical_cores,
 };
-pub use local::{EngineRequest, Input, LoadRequest, LocalEngine, ModelIdentity, backend};
+pub use local::{
+    EngineRequest, Input, LoadRequest, LocalEngine, ModelIdentity, backend, corrections_of,
+};
 pub use process::{Engine, WorkerCommand, worker_main};
+pub use score::Scorer;
 pub use state::{ModelInfo, ModelState};
 pub use template::{ChatMessage, ChatTemplate, RenderedPrompt, Role, Segment, TemplateError};

@@ -19,13 +19,14 @@ use llama_cpp_2::{
     model::{LlamaModel, params::LlamaModelParams},
 };
 
+use gongwen_proofread::spelling::{Correction, SpellingConfig, correct};
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc as events_channel;
 
 use crate::{
     ChatMessage, ChatTemplate, ContextConfig, GenerateError, GenerateRequest, Generation,
-    GenerationEvent, ModelInfo, ModelState, Overflow, Prompt, PromptFeeding, SamplingParams,
-    Session, Streamed, state::StateBoard,
+    GenerationEvent, GenerationReport, ModelInfo, ModelState, Overflow, Prompt, PromptFeeding,
+    SamplingParams, Session, StopReason, Streamed, score::Scorer, state::StateBoard,
 };
 
 /// Which file to load, and what we know about it.
@@ -97,9 +98,27 @@ pub enum Input {
     Messages(Vec<ChatMessage>),
     /// Plain text to continue, for base models and debugging.
     Text(String),
+    /// Model-assisted spelling of this text (`gongwen_proofread::spelling`);
+    /// `protected` character spans are never changed. The answer comes as
+    /// one `Text` event holding the corrections as JSON: see
+    /// [`corrections_of`].
+    Spell {
+        text: String,
+        protected: Vec<(usize, usize)>,
+    },
 }
 
 impl EngineRequest {
+    pub fn spelling(text: &str, protected: &[(usize, usize)]) -> EngineRequest {
+        EngineRequest::greedy(
+            Input::Spell {
+                text: text.to_owned(),
+                protected: protected.to_vec(),
+            },
+            0,
+        )
+    }
+
     /// Greedy, deterministic: for tests and extraction tasks. The prompt goes
     /// in full batches (fastest): through [`crate::Engine`], a cancel still
     /// takes effect at once, since a worker that does not stop is replaced.
@@ -203,6 +222,24 @@ impl LocalEngine {
     }
 }
 
+impl LocalEngine {
+    /// Model-assisted spelling, waiting for the answer.
+    pub fn spell(
+        &self,
+        text: &str,
+        protected: &[(usize, usize)],
+    ) -> Result<Vec<Correction>, (String, String)> {
+        corrections_of(self.generate(EngineRequest::spelling(text, protected)))
+    }
+}
+
+/// The corrections a spelling request answered with.
+pub fn corrections_of(generation: Generation) -> Result<Vec<Correction>, (String, String)> {
+    let mut json = String::new();
+    generation.finish(|text| json.push_str(text))?;
+    serde_json::from_str(&json).map_err(|e| ("engine-protocol".to_owned(), e.to_string()))
+}
+
 impl Drop for LocalEngine {
     fn drop(&mut self) {
         self.jobs.take();
@@ -271,8 +308,48 @@ fn run(request: LoadRequest, shared: Arc<StateBoard>, jobs: mpsc::Receiver<Job>)
         }
     };
     shared.publish(ModelState::Ready(info));
+    // The spelling scorer has a small context of its own, made on first use.
+    let mut scorer: Option<Scorer<'_>> = None;
     for job in jobs {
-        serve(&mut session, template.as_ref(), job);
+        if let Input::Spell { text, protected } = &job.request.input {
+            let started = Instant::now();
+            if scorer.is_none() {
+                match backend().and_then(|b| Scorer::new(b, &model, request.context.n_threads)) {
+                    Ok(made) => scorer = Some(made),
+                    Err(e) => {
+                        let message = format!("无法创建评分上下文：{e}");
+                        let _ = job
+                            .events
+                            .send(GenerationEvent::failed("engine-context", message));
+                        continue;
+                    }
+                }
+            }
+            let result = scorer
+                .as_mut()
+                .ok_or_else(|| "评分上下文不可用".to_owned())
+                .and_then(|scorer| correct(text, scorer, protected, &SpellingConfig::default()))
+                .and_then(|found| serde_json::to_string(&found).map_err(|e| e.to_string()));
+            let _ = job.events.send(match result {
+                Ok(json) => {
+                    let _ = job.events.send(GenerationEvent::Text(json.clone()));
+                    GenerationEvent::Done(GenerationReport {
+                        text: json,
+                        stop_reason: StopReason::EndOfGeneration,
+                        prompt_tokens: 0,
+                        reused_prompt_tokens: 0,
+                        truncated_tokens: 0,
+                        generated_tokens: 0,
+                        time_to_first_token_ms: 0.0,
+                        prompt_eval_ms: started.elapsed().as_secs_f64() * 1000.0,
+                        generation_ms: 0.0,
+                    })
+                }
+                Err(message) => GenerationEvent::failed("spelling-failed", message),
+            });
+        } else {
+            serve(&mut session, template.as_ref(), job);
+        }
     }
 }
 
@@ -281,6 +358,7 @@ const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_millis(
 fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
     let prompt = match &job.request.input {
         Input::Text(text) => Ok(Prompt::Text(text.clone())),
+        Input::Spell { .. } => Err(("engine-protocol", "纠错请求不经文本生成处理".to_owned())),
         Input::Messages(messages) => match template {
             Some(template) => template
                 .render(messages, true)

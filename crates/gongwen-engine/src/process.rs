@@ -289,6 +289,17 @@ impl Engine {
     }
 }
 
+impl Engine {
+    /// Model-assisted spelling in the worker, waiting for the answer.
+    pub fn spell(
+        &self,
+        text: &str,
+        protected: &[(usize, usize)],
+    ) -> Result<Vec<gongwen_proofread::spelling::Correction>, (String, String)> {
+        crate::corrections_of(self.generate(EngineRequest::spelling(text, protected)))
+    }
+}
+
 impl Drop for Engine {
     fn drop(&mut self) {
         self.host.shutting_down.store(true, Ordering::SeqCst);

@@ -10,19 +10,41 @@ use gongwen_engine::{
 };
 use gongwen_models::{Manifest, models_dir_from_env};
 
-#[test]
-fn a_chinese_prompt_yields_coherent_chinese() {
+fn default_engine() -> LocalEngine {
     let spec = Manifest::builtin().unwrap().get("default").unwrap().clone();
     let path = spec.path_in(&models_dir_from_env());
     assert!(path.exists(), "run `gongwen models fetch default` first");
-    let engine = LocalEngine::start(LoadRequest {
+    LocalEngine::start(LoadRequest {
         path,
         identity: ModelIdentity::Known(spec),
         context: ContextConfig {
             n_ctx: 1024,
             ..ContextConfig::for_this_machine()
         },
-    });
+    })
+}
+
+/// The model pass finds a slip no list holds, and leaves right text and
+/// protected text alone.
+#[test]
+fn spelling_fixes_a_slip_no_list_catches() {
+    let engine = default_engine();
+    let wrong = "进一步完善市场主体退出机智，促进优胜劣汰。";
+    let found = engine.spell(wrong, &[]).unwrap();
+    let fixes: Vec<(usize, char, char)> = found.iter().map(|c| (c.at, c.from, c.to)).collect();
+    assert_eq!(fixes, [(12, '智', '制')]);
+    assert!(
+        engine
+            .spell("进一步完善市场主体退出机制，促进优胜劣汰。", &[])
+            .unwrap()
+            .is_empty()
+    );
+    assert!(engine.spell(wrong, &[(10, 13)]).unwrap().is_empty());
+}
+
+#[test]
+fn a_chinese_prompt_yields_coherent_chinese() {
+    let engine = default_engine();
     let state = engine.wait_settled();
     let ModelState::Ready(info) = state else {
         panic!("expected ready, got {state:?}");

@@ -8,6 +8,7 @@
 
 mod finding;
 mod rules;
+pub mod spelling;
 mod text;
 
 pub use finding::{Category, Finding, RuleInfo, Severity};
@@ -57,7 +58,7 @@ pub fn filter(text: &str, findings: &mut Vec<Finding>, options: &Options) {
 }
 
 /// Character spans of every occurrence of each word.
-fn occurrences(text: &str, words: &[String]) -> Vec<(usize, usize)> {
+pub(crate) fn occurrences(text: &str, words: &[String]) -> Vec<(usize, usize)> {
     let text = Text::new(text);
     let mut spans = Vec::new();
     for word in words.iter().filter(|w| !w.is_empty()) {

@@ -1,0 +1,268 @@
+//! Scoring text with the model, for model-assisted spelling: the
+//! log-probability of a sentence, and at chosen positions how likely each
+//! of a few characters is to come next. Implements the proofreader's
+//! [`LanguageModel`] on a llama.cpp context of its own.
+//!
+//! Variants of one sentence share their beginning: the KV cache keeps the
+//! common prefix, so scoring a variant evaluates only the tokens from the
+//! change on.
+
+use std::{collections::HashMap, num::NonZeroU32};
+
+use gongwen_proofread::spelling::{Analysis, LanguageModel, Probe, ProbeScores};
+use llama_cpp_2::{
+    context::{LlamaContext, params::LlamaContextParams},
+    llama_backend::LlamaBackend,
+    llama_batch::LlamaBatch,
+    model::LlamaModel,
+    token::LlamaToken,
+};
+
+/// Puts the first character of the text in context: the model scores it as
+/// the start of an official document's sentence, not as the start of a file.
+const PREFIX: &str = "以下是一段规范的公文：\n";
+
+/// A sentence unit plus the prefix fits with room to spare.
+const SCORER_CTX: u32 = 512;
+
+pub struct Scorer<'m> {
+    model: &'m LlamaModel,
+    ctx: LlamaContext<'m>,
+    prefix: Vec<LlamaToken>,
+    /// Tokens whose KV entries are in the cache, and the log-probability of
+    /// each given those before it (0 for the first).
+    cached: Vec<LlamaToken>,
+    log_probs: Vec<f32>,
+    /// The Chinese characters tokens start with, and for each token the
+    /// index of its first character there (None: not Chinese).
+    chars: Vec<char>,
+    char_index: HashMap<char, usize>,
+    first_char: Vec<Option<u32>>,
+}
+
+/// How many of the model's likeliest next characters a probe reports.
+const TOP_CHARS: usize = 8;
+
+/// What one evaluation leaves: per text token, its byte span in the text;
+/// and the logits rows (as log-softmax) before each text token, on request.
+struct Evaluated {
+    spans: Vec<(usize, usize)>,
+    log_prob: f64,
+    /// For the requested text tokens: the log-probability that the next
+    /// token starts with each character of `Scorer::chars`.
+    rows: HashMap<usize, Vec<f32>>,
+}
+
+impl<'m> Scorer<'m> {
+    pub fn new(
+        backend: &LlamaBackend,
+        model: &'m LlamaModel,
+        n_threads: i32,
+    ) -> Result<Scorer<'m>, String> {
+        let params = LlamaContextParams::default()
+            .with_n_ctx(NonZeroU32::new(SCORER_CTX))
+            .with_n_batch(SCORER_CTX)
+            .with_n_ubatch(SCORER_CTX)
+            .with_n_threads(n_threads)
+            .with_n_threads_batch(n_threads);
+        let ctx = model
+            .new_context(backend, params)
+            .map_err(|e| e.to_string())?;
+        let vocab = model.vocab();
+        let mut prefix = Vec::new();
+        if vocab.should_add_bos() {
+            prefix.push(vocab.bos());
+        }
+        prefix.extend(vocab.tokenize(PREFIX.as_bytes(), false, false));
+        let mut chars = Vec::new();
+        let mut char_index = HashMap::new();
+        let mut first_char = Vec::new();
+        for token in vocab.tokens() {
+            let piece = vocab.token_to_piece(token, false, None);
+            // A whole first character only: byte-fallback pieces say nothing.
+            let first = std::str::from_utf8(&piece)
+                .ok()
+                .or_else(|| {
+                    let valid = std::str::from_utf8(&piece).err()?.valid_up_to();
+                    std::str::from_utf8(&piece[..valid]).ok()
+                })
+                .and_then(|s| s.chars().next());
+            let index = first
+                .filter(|c| ('\u{3400}'..='\u{9FFF}').contains(c))
+                .map(|c| {
+                    *char_index.entry(c).or_insert_with(|| {
+                        chars.push(c);
+                        chars.len() - 1
+                    }) as u32
+                });
+            first_char.push(index);
+        }
+        Ok(Scorer {
+            model,
+            ctx,
+            prefix,
+            cached: Vec::new(),
+            log_probs: Vec::new(),
+            chars,
+            char_index,
+            first_char,
+        })
+    }
+
+    /// Evaluates PREFIX + `text`; keeps the log-softmax rows before the
+    /// text tokens that start at the byte offsets in `rows_at`.
+    fn evaluate(&mut self, text: &str, rows_at: &[usize]) -> Result<Evaluated, String> {
+        let vocab = self.model.vocab();
+        let text_tokens = vocab.tokenize(text.as_bytes(), false, false);
+        let mut spans = Vec::with_capacity(text_tokens.len());
+        let mut at = 0;
+        for &token in &text_tokens {
+            let len = vocab.token_to_piece(token, false, None).len();
+            spans.push((at, at + len));
+            at += len;
+        }
+        if at != text.len() {
+            return Err("分词结果与原文不一致".to_owned());
+        }
+        let mut tokens = self.prefix.clone();
+        tokens.extend(&text_tokens);
+        if tokens.len() + 1 >= SCORER_CTX as usize {
+            return Err("句子过长".to_owned());
+        }
+        let first_text = self.prefix.len();
+        // Tokens whose rows we need: row before text token k is at
+        // position first_text + k - 1.
+        let wanted: Vec<usize> = spans
+            .iter()
+            .enumerate()
+            .filter(|(_, (s, _))| rows_at.contains(s))
+            .map(|(k, _)| k)
+            .collect();
+        let common = self
+            .cached
+            .iter()
+            .zip(&tokens)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // Re-evaluate from the last shared token: its logits score the first
+        // new one. A wanted row before the split point forces an earlier start.
+        let earliest_wanted = wanted.iter().map(|k| first_text + k - 1).min();
+        let mut start = common.min(tokens.len()).saturating_sub(1);
+        if let Some(w) = earliest_wanted {
+            start = start.min(w);
+        }
+        let kept = self
+            .ctx
+            .clear_kv_cache_seq(Some(0), Some(start as u32), None)
+            .unwrap_or(false);
+        if !kept {
+            self.ctx.clear_kv_cache();
+            start = 0;
+        }
+        // Token `start` is shared: its own log-probability still holds.
+        self.cached.truncate(start);
+        self.log_probs.truncate(start + 1);
+        if self.log_probs.is_empty() {
+            self.log_probs.push(0.0);
+        }
+        let fresh = &tokens[start..];
+        let mut batch = LlamaBatch::new(fresh.len(), 1);
+        for (i, &token) in fresh.iter().enumerate() {
+            batch
+                .add(token, (start + i) as i32, &[0], true)
+                .map_err(|e| e.to_string())?;
+        }
+        self.ctx.decode(&mut batch).map_err(|e| e.to_string())?;
+        self.cached = tokens.clone();
+        let mut rows = HashMap::new();
+        for (i, _) in fresh.iter().enumerate() {
+            let position = start + i;
+            let logits = self.ctx.get_logits_ith(i as i32);
+            let lse = log_sum_exp(logits.iter().copied());
+            if let Some(&next) = tokens.get(position + 1) {
+                self.log_probs
+                    .push(logits.get(next.0 as usize).map_or(f32::MIN, |l| l - lse));
+            }
+            // The row before text token k sits at position first_text + k - 1.
+            if let Some(k) = (position + 1).checked_sub(first_text)
+                && wanted.contains(&k)
+            {
+                let mut mass = vec![0f32; self.chars.len()];
+                for (l, c) in logits.iter().zip(&self.first_char) {
+                    if let Some(c) = c {
+                        mass[*c as usize] += (l - lse).exp();
+                    }
+                }
+                rows.insert(k, mass.into_iter().map(f32::ln).collect());
+            }
+        }
+        let log_prob = self.log_probs[first_text..].iter().map(|&l| l as f64).sum();
+        Ok(Evaluated {
+            spans,
+            log_prob,
+            rows,
+        })
+    }
+}
+
+fn log_sum_exp(values: impl Iterator<Item = f32> + Clone) -> f32 {
+    let max = values.clone().fold(f32::NEG_INFINITY, f32::max);
+    if !max.is_finite() {
+        return max;
+    }
+    max + values.map(|v| (v - max).exp()).sum::<f32>().ln()
+}
+
+impl LanguageModel for Scorer<'_> {
+    fn analyse(&mut self, text: &str, probes: &[Probe]) -> Result<Analysis, String> {
+        let byte_at: Vec<usize> = text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain([text.len()])
+            .collect();
+        let offsets: Vec<usize> = probes
+            .iter()
+            .filter_map(|p| byte_at.get(p.at).copied())
+            .collect();
+        let evaluated = self.evaluate(text, &offsets)?;
+        let probes = probes
+            .iter()
+            .map(|probe| {
+                let byte = *byte_at.get(probe.at)?;
+                let k = evaluated.spans.iter().position(|&(s, _)| s == byte)?;
+                let row = evaluated.rows.get(&k)?;
+                let listed = probe
+                    .chars
+                    .iter()
+                    .map(|c| {
+                        self.char_index
+                            .get(c)
+                            .and_then(|&i| row.get(i).copied())
+                            .unwrap_or(f32::NEG_INFINITY)
+                    })
+                    .collect();
+                let mut top: Vec<(char, f32)> = self
+                    .chars
+                    .iter()
+                    .copied()
+                    .zip(row.iter().copied())
+                    .collect();
+                let n = TOP_CHARS.min(top.len());
+                if n > 0 {
+                    top.select_nth_unstable_by(n - 1, |a, b| b.1.total_cmp(&a.1));
+                    top.truncate(n);
+                    top.sort_by(|a, b| b.1.total_cmp(&a.1));
+                }
+                Some(ProbeScores { listed, top })
+            })
+            .collect();
+        Ok(Analysis {
+            log_prob: evaluated.log_prob,
+            probes,
+        })
+    }
+
+    fn log_prob(&mut self, text: &str) -> Result<f64, String> {
+        Ok(self.evaluate(text, &[])?.log_prob)
+    }
+}
