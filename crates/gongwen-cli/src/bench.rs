@@ -70,6 +70,12 @@ pub struct SpellingArgs {
     /// 逐句列出未改对或误改的句子
     #[arg(long)]
     verbose: bool,
+    /// 调参：接受一处改动所需的整句对数概率增益（同音、形近字）
+    #[arg(long)]
+    accept_gain: Option<f64>,
+    /// 调参：候选字在上文条件下至少比原字高出的对数概率
+    #[arg(long)]
+    min_left_ratio: Option<f32>,
 }
 
 impl From<gongwen_bench::BenchError> for Failure {
@@ -316,10 +322,21 @@ fn bench_spelling(args: SpellingArgs) -> Result<ExitCode, Failure> {
             message: format!("模型不可用：{state:?}"),
         });
     }
+    let mut config = gongwen_proofread::spelling::SpellingConfig::default();
+    if let Some(gain) = args.accept_gain {
+        config.accept_gain = gain;
+    }
+    if let Some(ratio) = args.min_left_ratio {
+        config.min_left_ratio = ratio;
+    }
     let total = pairs.len();
     let figures = evaluate(
         &pairs,
-        |text| engine.spell(text, &[]).map_err(|(_, message)| message),
+        |text| {
+            engine
+                .spell(text, &[], config)
+                .map_err(|(_, message)| message)
+        },
         |pair, output, f| {
             if args.verbose && output != pair.target {
                 eprintln!("{}\n  应为 {}\n  输出 {}", pair.source, pair.target, output);

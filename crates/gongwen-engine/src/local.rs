@@ -105,15 +105,21 @@ pub enum Input {
     Spell {
         text: String,
         protected: Vec<(usize, usize)>,
+        config: SpellingConfig,
     },
 }
 
 impl EngineRequest {
-    pub fn spelling(text: &str, protected: &[(usize, usize)]) -> EngineRequest {
+    pub fn spelling(
+        text: &str,
+        protected: &[(usize, usize)],
+        config: SpellingConfig,
+    ) -> EngineRequest {
         EngineRequest::greedy(
             Input::Spell {
                 text: text.to_owned(),
                 protected: protected.to_vec(),
+                config,
             },
             0,
         )
@@ -228,8 +234,9 @@ impl LocalEngine {
         &self,
         text: &str,
         protected: &[(usize, usize)],
+        config: SpellingConfig,
     ) -> Result<Vec<Correction>, (String, String)> {
-        corrections_of(self.generate(EngineRequest::spelling(text, protected)))
+        corrections_of(self.generate(EngineRequest::spelling(text, protected, config)))
     }
 }
 
@@ -311,7 +318,12 @@ fn run(request: LoadRequest, shared: Arc<StateBoard>, jobs: mpsc::Receiver<Job>)
     // The spelling scorer has a small context of its own, made on first use.
     let mut scorer: Option<Scorer<'_>> = None;
     for job in jobs {
-        if let Input::Spell { text, protected } = &job.request.input {
+        if let Input::Spell {
+            text,
+            protected,
+            config,
+        } = &job.request.input
+        {
             let started = Instant::now();
             if scorer.is_none() {
                 match backend().and_then(|b| Scorer::new(b, &model, request.context.n_threads)) {
@@ -328,7 +340,7 @@ fn run(request: LoadRequest, shared: Arc<StateBoard>, jobs: mpsc::Receiver<Job>)
             let result = scorer
                 .as_mut()
                 .ok_or_else(|| "评分上下文不可用".to_owned())
-                .and_then(|scorer| correct(text, scorer, protected, &SpellingConfig::default()))
+                .and_then(|scorer| correct(text, scorer, protected, config))
                 .and_then(|found| serde_json::to_string(&found).map_err(|e| e.to_string()));
             let _ = job.events.send(match result {
                 Ok(json) => {

@@ -296,7 +296,8 @@ impl Engine {
         text: &str,
         protected: &[(usize, usize)],
     ) -> Result<Vec<gongwen_proofread::spelling::Correction>, (String, String)> {
-        crate::corrections_of(self.generate(EngineRequest::spelling(text, protected)))
+        let config = gongwen_proofread::spelling::SpellingConfig::default();
+        crate::corrections_of(self.generate(EngineRequest::spelling(text, protected, config)))
     }
 }
 

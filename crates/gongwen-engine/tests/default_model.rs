@@ -9,6 +9,7 @@ use gongwen_engine::{
     ModelState, StopReason,
 };
 use gongwen_models::{Manifest, models_dir_from_env};
+use gongwen_proofread::spelling::SpellingConfig;
 
 fn default_engine() -> LocalEngine {
     let spec = Manifest::builtin().unwrap().get("default").unwrap().clone();
@@ -30,16 +31,25 @@ fn default_engine() -> LocalEngine {
 fn spelling_fixes_a_slip_no_list_catches() {
     let engine = default_engine();
     let wrong = "进一步完善市场主体退出机智，促进优胜劣汰。";
-    let found = engine.spell(wrong, &[]).unwrap();
+    let found = engine.spell(wrong, &[], SpellingConfig::default()).unwrap();
     let fixes: Vec<(usize, char, char)> = found.iter().map(|c| (c.at, c.from, c.to)).collect();
     assert_eq!(fixes, [(12, '智', '制')]);
     assert!(
         engine
-            .spell("进一步完善市场主体退出机制，促进优胜劣汰。", &[])
+            .spell(
+                "进一步完善市场主体退出机制，促进优胜劣汰。",
+                &[],
+                SpellingConfig::default(),
+            )
             .unwrap()
             .is_empty()
     );
-    assert!(engine.spell(wrong, &[(10, 13)]).unwrap().is_empty());
+    assert!(
+        engine
+            .spell(wrong, &[(10, 13)], SpellingConfig::default())
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@ use gongwen_engine::{
     ContextConfig, LoadRequest, LocalEngine, ModelIdentity, ModelState, Scorer, backend,
 };
 use gongwen_models::{Manifest, models_dir_from_env};
-use gongwen_proofread::spelling::{LanguageModel, Probe};
+use gongwen_proofread::spelling::{LanguageModel, Probe, SpellingConfig};
 use llama_cpp_2::model::{LlamaModel, params::LlamaModelParams};
 
 fn test_model() -> (gongwen_models::ModelSpec, std::path::PathBuf) {
@@ -47,6 +47,23 @@ fn scores_do_not_depend_on_the_cache() {
     ];
     let analysis = warm.analyse(A, &probes).unwrap();
     assert!((analysis.log_prob - a).abs() < 0.05);
+    // Variants scored together (sharing the sentence's cache) score as
+    // they do alone.
+    let variants = [
+        B.to_owned(),
+        "进一步完善市场主体退出机制，促进优胜劣汰！".to_owned(),
+    ];
+    let together = warm.log_probs(&variants).unwrap();
+    let b_alone = fresh.log_prob(B).unwrap();
+    let c_alone = fresh.log_prob(&variants[1]).unwrap();
+    assert!(
+        (together[0] - b_alone).abs() < 0.05,
+        "{together:?} vs {b_alone}"
+    );
+    assert!(
+        (together[1] - c_alone).abs() < 0.05,
+        "{together:?} vs {c_alone}"
+    );
     assert_eq!(analysis.probes.len(), 2);
     for scores in analysis.probes.iter().flatten() {
         assert!(scores.listed.len() >= 2);
@@ -71,7 +88,9 @@ fn the_spelling_pass_keeps_to_chinese_text_and_protected_spans() {
     let text = "根据GB/T 9704-2012，《党政机关公文处理工作条例》规定，进一步完善退出机智。";
     let chars: Vec<char> = text.chars().collect();
     let protected = [(42, 43)];
-    let found = engine.spell(text, &protected).unwrap();
+    let found = engine
+        .spell(text, &protected, SpellingConfig::default())
+        .unwrap();
     for c in &found {
         assert_eq!(chars[c.at], c.from);
         assert!(('\u{4E00}'..='\u{9FFF}').contains(&c.from), "{c:?}");

@@ -65,6 +65,11 @@ pub trait LanguageModel {
     fn analyse(&mut self, text: &str, probes: &[Probe]) -> Result<Analysis, String>;
     /// Total log-probability of `text`.
     fn log_prob(&mut self, text: &str) -> Result<f64, String>;
+    /// Total log-probabilities of variants of the text last analysed; a
+    /// model may score them together.
+    fn log_probs(&mut self, texts: &[String]) -> Result<Vec<f64>, String> {
+        texts.iter().map(|t| self.log_prob(t)).collect()
+    }
 }
 
 /// A position and the characters to weigh there: the written one first.
@@ -100,7 +105,7 @@ pub struct Correction {
     pub gain: f64,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SpellingConfig {
     /// Verify a candidate only if it is at least this much likelier than
     /// the written character given the text before it.
@@ -117,6 +122,9 @@ pub struct SpellingConfig {
     /// look-alike: the same two thresholds, stricter.
     pub min_left_ratio_open: f32,
     pub accept_gain_open: f64,
+    /// Two adjacent characters changed together into a dictionary word.
+    pub verify_pairs_per_round: usize,
+    pub accept_gain_pair: f64,
 }
 
 impl Default for SpellingConfig {
@@ -129,6 +137,8 @@ impl Default for SpellingConfig {
             accept_gain: 5.5,
             min_left_ratio_open: 6.0,
             accept_gain_open: 10.0,
+            verify_pairs_per_round: 2,
+            accept_gain_pair: 8.0,
         }
     }
 }
@@ -258,28 +268,40 @@ pub fn correct(
         let mut sentence: Vec<char> = chars[unit.clone()].to_vec();
         let mut fixed: Vec<bool> = frozen[unit.clone()].to_vec();
         for _ in 0..config.max_rounds {
-            let Some(change) = best_change(&sentence, &fixed, model, config)? else {
+            let Some(changes) = best_change(&sentence, &fixed, model, config)? else {
                 break;
             };
-            sentence[change.at] = change.to;
-            fixed[change.at] = true;
-            out.push(Correction {
-                at: unit.start + change.at,
-                ..change
-            });
+            for change in changes {
+                sentence[change.at] = change.to;
+                fixed[change.at] = true;
+                out.push(Correction {
+                    at: unit.start + change.at,
+                    ..change
+                });
+            }
         }
     }
     out.sort_by_key(|c| c.at);
     Ok(out)
 }
 
-/// One round: the best verified change of `sentence`, if any.
+/// A change to verify: one character, or two adjacent ones.
+struct Candidate {
+    left_ratio: f32,
+    at: usize,
+    to: Vec<char>,
+    /// Gain the change must bring.
+    needed: f64,
+}
+
+/// One round: the best verified change of `sentence` (one or two adjacent
+/// characters), if any.
 fn best_change(
     sentence: &[char],
     fixed: &[bool],
     model: &mut dyn LanguageModel,
     config: &SpellingConfig,
-) -> Result<Option<Correction>, String> {
+) -> Result<Option<Vec<Correction>>, String> {
     let probes: Vec<Probe> = sentence
         .iter()
         .enumerate()
@@ -299,8 +321,14 @@ fn best_change(
     }
     let text: String = sentence.iter().collect();
     let analysis = model.analyse(&text, &probes)?;
-    // (ratio, position, candidate, confusable)
-    let mut ranked: Vec<(f32, usize, char, bool)> = Vec::new();
+    let mut single = Vec::new();
+    let mut open = Vec::new();
+    let mut pairs = Vec::new();
+    let by_position: HashMap<usize, (&Probe, &ProbeScores)> = probes
+        .iter()
+        .zip(&analysis.probes)
+        .filter_map(|(p, s)| Some((p.at, (p, s.as_ref()?))))
+        .collect();
     for (probe, scores) in probes.iter().zip(&analysis.probes) {
         let Some(scores) = scores else { continue };
         let Some(&written) = scores.listed.first() else {
@@ -309,7 +337,29 @@ fn best_change(
         for (&c, &score) in probe.chars.iter().zip(&scores.listed).skip(1) {
             let ratio = score - written;
             if ratio >= config.min_left_ratio {
-                ranked.push((ratio, probe.at, c, true));
+                single.push(Candidate {
+                    left_ratio: ratio,
+                    at: probe.at,
+                    to: vec![c],
+                    needed: config.accept_gain,
+                });
+            }
+            // Two slips that only make sense together (有福→优抚): the pair
+            // must become a dictionary word.
+            if ratio >= 0.0
+                && let Some((next, _)) = by_position.get(&(probe.at + 1))
+            {
+                for &d in &next.chars[1..] {
+                    let word: String = [c, d].iter().collect();
+                    if crate::text::is_common_word(&word) {
+                        pairs.push(Candidate {
+                            left_ratio: ratio,
+                            at: probe.at,
+                            to: vec![c, d],
+                            needed: config.accept_gain_pair,
+                        });
+                    }
+                }
             }
         }
         for &(c, score) in &scores.top {
@@ -319,40 +369,61 @@ fn best_change(
                 && !probe.chars.contains(&c)
                 && ratio >= config.min_left_ratio_open
             {
-                ranked.push((ratio, probe.at, c, false));
+                open.push(Candidate {
+                    left_ratio: ratio,
+                    at: probe.at,
+                    to: vec![c],
+                    needed: config.accept_gain_open,
+                });
             }
         }
     }
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let confusable = ranked.iter().filter(|r| r.3).take(config.verify_per_round);
-    let open = ranked
+    let mut verify = Vec::new();
+    for (mut list, n) in [
+        (single, config.verify_per_round),
+        (open, config.verify_open_per_round),
+        (pairs, config.verify_pairs_per_round),
+    ] {
+        list.sort_by(|a, b| b.left_ratio.total_cmp(&a.left_ratio));
+        list.truncate(n);
+        verify.extend(list);
+    }
+    let variants: Vec<String> = verify
         .iter()
-        .filter(|r| !r.3)
-        .take(config.verify_open_per_round);
+        .map(|candidate| {
+            let mut variant = sentence.to_vec();
+            for (i, &c) in candidate.to.iter().enumerate() {
+                variant[candidate.at + i] = c;
+            }
+            variant.iter().collect()
+        })
+        .collect();
+    let scores = if variants.is_empty() {
+        Vec::new()
+    } else {
+        model.log_probs(&variants)?
+    };
     // The margin over its own threshold decides between candidates.
-    let mut best: Option<(f64, Correction)> = None;
-    for &(_, at, to, confusable) in confusable.chain(open) {
-        let mut variant = sentence.to_vec();
-        variant[at] = to;
-        let variant: String = variant.iter().collect();
-        let gain = model.log_prob(&variant)? - analysis.log_prob;
-        let needed = if confusable {
-            config.accept_gain
-        } else {
-            config.accept_gain_open
-        };
-        let margin = gain - needed;
+    let mut best: Option<(f64, Vec<Correction>)> = None;
+    for (candidate, score) in verify.into_iter().zip(scores) {
+        let gain = score - analysis.log_prob;
+        let margin = gain - candidate.needed;
         if margin > 0.0 && best.as_ref().is_none_or(|(m, _)| margin > *m) {
-            let change = Correction {
-                at,
-                from: sentence[at],
-                to,
-                gain,
-            };
-            best = Some((margin, change));
+            let changes = candidate
+                .to
+                .iter()
+                .enumerate()
+                .map(|(i, &to)| Correction {
+                    at: candidate.at + i,
+                    from: sentence[candidate.at + i],
+                    to,
+                    gain,
+                })
+                .collect();
+            best = Some((margin, changes));
         }
     }
-    Ok(best.map(|(_, change)| change))
+    Ok(best.map(|(_, changes)| changes))
 }
 
 #[cfg(test)]
@@ -422,6 +493,20 @@ mod tests {
                 .unwrap_or_default()
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn two_adjacent_slips_are_fixed_together_into_a_word() {
+        let mut model = Knows("对退役士兵优抚安置。".chars().collect());
+        let found = correct(
+            "对退役士兵有福安置。",
+            &mut model,
+            &[],
+            &SpellingConfig::default(),
+        )
+        .unwrap_or_default();
+        let fixed: Vec<(usize, char, char)> = found.iter().map(|c| (c.at, c.from, c.to)).collect();
+        assert_eq!(fixed, [(5, '有', '优'), (6, '福', '抚')]);
     }
 
     #[test]

@@ -26,6 +26,19 @@ impl<'a> Text<'a> {
     }
 }
 
+/// Word segmentation with jieba's dictionary, loaded on first use: most
+/// text never needs it.
+pub(crate) static JIEBA: std::sync::LazyLock<jieba_rs::Jieba> =
+    std::sync::LazyLock::new(jieba_rs::Jieba::new);
+
+/// A word of the dictionary that is not rare.
+pub(crate) fn is_common_word(word: &str) -> bool {
+    // jieba's dictionary counts from a large corpus; below this a "word" is
+    // as likely a typo or a name.
+    const COMMON: usize = 20;
+    JIEBA.has_word(word) && JIEBA.suggest_freq(word) >= COMMON
+}
+
 /// CJK ideographs and full-width punctuation: "Chinese context".
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,

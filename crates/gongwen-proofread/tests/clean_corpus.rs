@@ -32,3 +32,19 @@ fn at_most_two_percent_of_clean_sentences_get_any_finding() {
         sentences.len()
     );
 }
+
+/// Whole documents, well formed: every rule, structure included, stays
+/// quiet on them.
+#[test]
+fn well_formed_documents_get_no_finding() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/corpus/documents");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let findings = gongwen_proofread::check(&text);
+        assert!(findings.is_empty(), "{}: {findings:#?}", path.display());
+        seen += 1;
+    }
+    assert!(seen >= 6);
+}

@@ -10,11 +10,13 @@
 use std::{ops::Range, sync::LazyLock};
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use jieba_rs::Jieba;
 use regex::Regex;
 
 use super::{Rule, finding};
-use crate::{Category, Finding, RuleInfo, Severity, text::Text};
+use crate::{
+    Category, Finding, RuleInfo, Severity,
+    text::{JIEBA, Text},
+};
 
 const DATA: &str = include_str!("../../../../assets/proofread/misused-words.tsv");
 
@@ -133,9 +135,6 @@ fn parse(data: &'static str) -> Table {
 }
 
 pub(crate) static TABLE: LazyLock<Table> = LazyLock::new(|| parse(DATA));
-
-/// Loaded only when a short entry matches: most text never needs it.
-static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
 /// Whether `m` (a byte range of `source`) starts and ends on word
 /// boundaries of the surrounding clause.
