@@ -64,6 +64,9 @@ pub struct SpellingArgs {
     /// 每隔几句取一句（抽样评测）
     #[arg(long, default_value_t = 1)]
     every: usize,
+    /// 从第几句开始抽样（从 0 起）
+    #[arg(long, default_value_t = 0)]
+    offset: usize,
     /// 最多评测多少句
     #[arg(long)]
     limit: Option<usize>,
@@ -308,6 +311,7 @@ fn bench_spelling(args: SpellingArgs) -> Result<ExitCode, Failure> {
     })?;
     let pairs: Vec<_> = read_pairs(&tsv)
         .into_iter()
+        .skip(args.offset)
         .step_by(args.every.max(1))
         .take(args.limit.unwrap_or(usize::MAX))
         .collect();
