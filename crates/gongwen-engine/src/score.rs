@@ -30,6 +30,9 @@ const SCORER_BATCH: u32 = 1024;
 const MAX_VARIANTS: usize = 15;
 /// The longest sentence scored (in tokens, prefix included).
 const MAX_TOKENS: usize = 400;
+/// A variant is scored from its change to this many tokens on (and on to
+/// where its tokens line up with the sentence's again).
+const WINDOW: usize = 6;
 
 pub struct Scorer<'m> {
     model: &'m LlamaModel,
@@ -39,6 +42,9 @@ pub struct Scorer<'m> {
     /// each given those before it (0 for the first).
     cached: Vec<LlamaToken>,
     log_probs: Vec<f32>,
+    /// For the text tokens of `cached`: the byte offset in the text where
+    /// each ends.
+    cached_ends: Vec<usize>,
     /// The Chinese characters tokens start with, and for each token the
     /// index of its first character there (None: not Chinese).
     chars: Vec<char>,
@@ -111,6 +117,7 @@ impl<'m> Scorer<'m> {
             prefix,
             cached: Vec::new(),
             log_probs: Vec::new(),
+            cached_ends: Vec::new(),
             chars,
             char_index,
             first_char,
@@ -182,6 +189,7 @@ impl<'m> Scorer<'m> {
         }
         self.ctx.decode(&mut batch).map_err(|e| e.to_string())?;
         self.cached = tokens.clone();
+        self.cached_ends = spans.iter().map(|&(_, end)| end).collect();
         let mut rows = HashMap::new();
         for (i, _) in fresh.iter().enumerate() {
             let position = start + i;
@@ -220,11 +228,20 @@ impl Scorer<'_> {
     fn score_variants(&mut self, texts: &[String]) -> Result<Vec<f64>, String> {
         let vocab = self.model.vocab();
         let first_text = self.prefix.len();
+        // (tokens, start, window end k, the sentence's token index m whose
+        // end lines up with the variant's token k)
         let mut variants = Vec::with_capacity(texts.len());
         let mut batch_tokens = 0;
         for text in texts {
+            let text_tokens = vocab.tokenize(text.as_bytes(), false, false);
+            let mut ends = Vec::with_capacity(text_tokens.len());
+            let mut at = 0;
+            for &token in &text_tokens {
+                at += vocab.token_to_piece(token, false, None).len();
+                ends.push(at);
+            }
             let mut tokens = self.prefix.clone();
-            tokens.extend(vocab.tokenize(text.as_bytes(), false, false));
+            tokens.extend(text_tokens);
             let common = self
                 .cached
                 .iter()
@@ -233,13 +250,28 @@ impl Scorer<'_> {
                 .count();
             // From the last shared token: its logits score the first new one.
             let start = common.clamp(first_text.max(1), tokens.len()) - 1;
-            batch_tokens += tokens.len() - start;
-            variants.push((tokens, start));
+            // The window closes WINDOW tokens on, where the two token
+            // streams meet again; past it the variant reads as the sentence.
+            let mut window = (tokens.len() - 1, self.cached.len() - 1);
+            for k in (start + 1)..tokens.len() {
+                let end = ends[k - first_text];
+                let meets = self
+                    .cached_ends
+                    .iter()
+                    .position(|&e| e == end)
+                    .map(|m| m + first_text);
+                if let Some(m) = meets.filter(|_| k - start >= WINDOW) {
+                    window = (k, m);
+                    break;
+                }
+            }
+            batch_tokens += window.0 - start;
+            variants.push((tokens, start, window));
         }
         let mut batch = LlamaBatch::new(batch_tokens.max(1), 1);
         let mut rows = Vec::with_capacity(variants.len());
         let mut row = 0;
-        for (i, (tokens, start)) in variants.iter().enumerate() {
+        for (i, (tokens, start, (k, _))) in variants.iter().enumerate() {
             let seq = i as i32 + 1;
             self.ctx
                 .clear_kv_cache_seq(Some(seq as u32), None, None)
@@ -248,23 +280,28 @@ impl Scorer<'_> {
                 .copy_kv_cache_seq(0, seq, Some(0), Some(*start as u32))
                 .map_err(|e| e.to_string())?;
             rows.push(row);
-            for (j, &token) in tokens.iter().enumerate().skip(*start) {
+            for (j, &token) in tokens.iter().enumerate().take(*k).skip(*start) {
                 batch
                     .add(token, j as i32, &[seq], true)
                     .map_err(|e| e.to_string())?;
                 row += 1;
             }
         }
-        self.ctx.decode(&mut batch).map_err(|e| e.to_string())?;
+        if batch_tokens > 0 {
+            self.ctx.decode(&mut batch).map_err(|e| e.to_string())?;
+        }
+        let sentence = |range: std::ops::Range<usize>| -> f64 {
+            self.log_probs
+                .get(range)
+                .map_or(0.0, |l| l.iter().map(|&l| l as f64).sum())
+        };
         let mut out = Vec::with_capacity(variants.len());
-        for ((tokens, start), first_row) in variants.iter().zip(rows) {
-            // Shared tokens keep the sentence's own log-probabilities.
-            let mut total: f64 = self.log_probs[first_text..=*start]
-                .iter()
-                .map(|&l| l as f64)
-                .sum();
-            for (k, next) in tokens.iter().enumerate().skip(start + 1) {
-                let logits = self.ctx.get_logits_ith((first_row + k - 1 - start) as i32);
+        for ((tokens, start, (k, m)), first_row) in variants.iter().zip(rows) {
+            // Shared tokens and the tail past the window keep the
+            // sentence's own log-probabilities.
+            let mut total = sentence(first_text..start + 1) + sentence(m + 1..self.log_probs.len());
+            for (j, next) in tokens.iter().enumerate().take(k + 1).skip(start + 1) {
+                let logits = self.ctx.get_logits_ith((first_row + j - 1 - start) as i32);
                 let lse = log_sum_exp(logits.iter().copied());
                 total += logits.get(next.0 as usize).map_or(f32::MIN, |l| l - lse) as f64;
             }
