@@ -58,7 +58,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode, Failure> {
                 Failure::new(&code, format!("模型纠错失败：{message}"))
             })?;
             findings.extend(spelling::to_findings(&corrections));
-            findings.sort_by(|a, b| (a.start, a.end, a.rule).cmp(&(b.start, b.end, b.rule)));
+            gongwen_proofread::sort(&mut findings);
         }
         results.push(Checked {
             text: unit,

@@ -124,23 +124,42 @@ impl<'m> Scorer<'m> {
         })
     }
 
-    /// Evaluates PREFIX + `text`; keeps the log-softmax rows before the
-    /// text tokens that start at the byte offsets in `rows_at`.
-    fn evaluate(&mut self, text: &str, rows_at: &[usize]) -> Result<Evaluated, String> {
+    /// PREFIX's tokens followed by `text`'s, and the byte offset in `text`
+    /// where each of `text`'s tokens ends.
+    fn tokens_of(&self, text: &str) -> Result<(Vec<LlamaToken>, Vec<usize>), String> {
         let vocab = self.model.vocab();
         let text_tokens = vocab.tokenize(text.as_bytes(), false, false);
-        let mut spans = Vec::with_capacity(text_tokens.len());
+        let mut ends = Vec::with_capacity(text_tokens.len());
         let mut at = 0;
         for &token in &text_tokens {
-            let len = vocab.token_to_piece(token, false, None).len();
-            spans.push((at, at + len));
-            at += len;
+            at += vocab.token_to_piece(token, false, None).len();
+            ends.push(at);
         }
         if at != text.len() {
             return Err("分词结果与原文不一致".to_owned());
         }
         let mut tokens = self.prefix.clone();
-        tokens.extend(&text_tokens);
+        tokens.extend(text_tokens);
+        Ok((tokens, ends))
+    }
+
+    /// How many leading `tokens` sequence 0 already holds.
+    fn shared_with_cache(&self, tokens: &[LlamaToken]) -> usize {
+        self.cached
+            .iter()
+            .zip(tokens)
+            .take_while(|(a, b)| a == b)
+            .count()
+    }
+
+    /// Evaluates PREFIX + `text`; keeps the log-softmax rows before the
+    /// text tokens that start at the byte offsets in `rows_at`.
+    fn evaluate(&mut self, text: &str, rows_at: &[usize]) -> Result<Evaluated, String> {
+        let (tokens, ends) = self.tokens_of(text)?;
+        let spans: Vec<(usize, usize)> = std::iter::once(0)
+            .chain(ends.iter().copied())
+            .zip(ends.iter().copied())
+            .collect();
         if tokens.len() > MAX_TOKENS {
             return Err("句子过长".to_owned());
         }
@@ -153,12 +172,7 @@ impl<'m> Scorer<'m> {
             .filter(|(_, (s, _))| rows_at.contains(s))
             .map(|(k, _)| k)
             .collect();
-        let common = self
-            .cached
-            .iter()
-            .zip(&tokens)
-            .take_while(|(a, b)| a == b)
-            .count();
+        let common = self.shared_with_cache(&tokens);
         // Re-evaluate from the last shared token: its logits score the first
         // new one. A wanted row before the split point forces an earlier start.
         let earliest_wanted = wanted.iter().map(|k| first_text + k - 1).min();
@@ -189,7 +203,7 @@ impl<'m> Scorer<'m> {
         }
         self.ctx.decode(&mut batch).map_err(|e| e.to_string())?;
         self.cached = tokens.clone();
-        self.cached_ends = spans.iter().map(|&(_, end)| end).collect();
+        self.cached_ends = ends;
         let mut rows = HashMap::new();
         for (i, _) in fresh.iter().enumerate() {
             let position = start + i;
@@ -226,28 +240,14 @@ impl Scorer<'_> {
     /// gets a sequence sharing the sentence's KV entries up to its first
     /// changed token, and all changed tails go in one batch.
     fn score_variants(&mut self, texts: &[String]) -> Result<Vec<f64>, String> {
-        let vocab = self.model.vocab();
         let first_text = self.prefix.len();
         // (tokens, start, window end k, the sentence's token index m whose
         // end lines up with the variant's token k)
         let mut variants = Vec::with_capacity(texts.len());
         let mut batch_tokens = 0;
         for text in texts {
-            let text_tokens = vocab.tokenize(text.as_bytes(), false, false);
-            let mut ends = Vec::with_capacity(text_tokens.len());
-            let mut at = 0;
-            for &token in &text_tokens {
-                at += vocab.token_to_piece(token, false, None).len();
-                ends.push(at);
-            }
-            let mut tokens = self.prefix.clone();
-            tokens.extend(text_tokens);
-            let common = self
-                .cached
-                .iter()
-                .zip(&tokens)
-                .take_while(|(a, b)| a == b)
-                .count();
+            let (tokens, ends) = self.tokens_of(text)?;
+            let common = self.shared_with_cache(&tokens);
             // From the last shared token: its logits score the first new one.
             let start = common.clamp(first_text.max(1), tokens.len()) - 1;
             // The window closes WINDOW tokens on, where the two token

@@ -32,8 +32,13 @@ pub fn check(text: &str) -> Vec<Finding> {
     for rule in all_rules() {
         rule.check(&text, &mut findings);
     }
-    findings.sort_by(|a, b| (a.start, a.end, a.rule).cmp(&(b.start, b.end, b.rule)));
+    sort(&mut findings);
     findings
+}
+
+/// The order findings are reported in: by position, then rule id.
+pub fn sort(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| (a.start, a.end, a.rule).cmp(&(b.start, b.end, b.rule)));
 }
 
 /// `check`, then the unit's ignore list and terms applied.
