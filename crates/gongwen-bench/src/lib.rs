@@ -2,10 +2,12 @@
 //! reference run in the same process or script. No timing is asserted
 //! anywhere: these are for people to read.
 
+pub mod drafting;
 pub mod engine;
 pub mod formats;
 pub mod llama_bench;
 pub mod proofread;
+pub mod redteam;
 pub mod spelling;
 pub mod store;
 

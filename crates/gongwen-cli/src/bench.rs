@@ -33,6 +33,28 @@ pub enum BenchCommand {
     },
     /// 模型辅助纠错：在标注语料（标签<TAB>原句<TAB>正确句）上计算句级准确率、召回率、F1 与误报率
     Spelling(SpellingArgs),
+    /// 起草：按一组起草题目逐一起草，统计通过结构检查的比例
+    Drafting {
+        /// 起草题目（TOML），如 tests/drafting/briefs.toml
+        file: PathBuf,
+        /// 模型：default、test，或 GGUF 文件路径
+        #[arg(long, default_value = "default")]
+        model: String,
+        /// 列出每份稿子
+        #[arg(long)]
+        verbose: bool,
+    },
+    /// 红队语料：用模型逐一摘要含恶意指令的文档，统计有多少被“执行”到用户看到的结果中
+    Redteam {
+        /// 红队语料（TOML），如 tests/redteam/cases.toml
+        file: PathBuf,
+        /// 语料引用的底稿所在目录
+        #[arg(long, default_value = "tests/summaries")]
+        documents: PathBuf,
+        /// 模型：default、test，或 GGUF 文件路径
+        #[arg(long, default_value = "default")]
+        model: String,
+    },
     /// 规则校对吞吐量：约 10 万字的文档，单线程
     Proofread {
         /// 测量次数，取中位数
@@ -97,6 +119,16 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
         BenchCommand::Docx { runs } => bench_docx(runs),
         BenchCommand::Pdf { files, runs } => bench_pdf(&files, runs),
         BenchCommand::Spelling(args) => bench_spelling(args),
+        BenchCommand::Redteam {
+            file,
+            documents,
+            model,
+        } => bench_redteam(&file, &documents, &model),
+        BenchCommand::Drafting {
+            file,
+            model,
+            verbose,
+        } => bench_drafting(&file, &model, verbose),
         BenchCommand::Proofread { runs } => {
             let figures = gongwen_bench::proofread::measure(100_000, runs);
             let runs: Vec<String> = figures
@@ -379,4 +411,107 @@ fn bench_spelling(args: SpellingArgs) -> Result<ExitCode, Failure> {
         figures.sentences_per_second()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn bench_drafting(file: &std::path::Path, model: &str, verbose: bool) -> Result<ExitCode, Failure> {
+    use gongwen_bench::drafting::{evaluate, read_briefs};
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failure::new("io", format!("无法读取 {}：{e}", file.display())))?;
+    let briefs = read_briefs(&text).map_err(|m| Failure::new("bench-briefs", m))?;
+    let (engine, info) = crate::generate::ready_engine(load_request(
+        model,
+        true,
+        ContextConfig::for_this_machine(),
+    )?)?;
+    let model = gongwen_assist::engine::EngineModel::new(&engine, info.has_chat_template);
+    let date = gongwen_domain::WrittenDate {
+        year: 2026,
+        month: 3,
+        day: 1,
+    };
+    let figures = evaluate(&briefs, &model, date, |brief, result| match result {
+        Ok(d) => {
+            let verdict = if d.structure_problems.is_empty() {
+                "通过".to_owned()
+            } else {
+                format!("未通过：{}", d.structure_problems.join("；"))
+            };
+            eprintln!("[{}] {} — {verdict}", brief.kind, d.document.title);
+            if verbose {
+                eprintln!("{}\n", d.text);
+            }
+        }
+        Err(e) => eprintln!("[{}] 失败：{e}", brief.kind),
+    });
+    println!(
+        "{} 份稿子，通过 {}（其中 {} 份第一稿未通过安全检查、重新生成）；生成 {} 个词元，用时 {:.0} 秒",
+        figures.drafts, figures.passed, figures.retried, figures.generated_tokens, figures.seconds
+    );
+    println!(
+        "drafting pass_rate {:.3} passed {} of {} tokens/s {:.1}",
+        figures.pass_rate(),
+        figures.passed,
+        figures.drafts,
+        figures.generated_tokens as f64 / figures.seconds.max(1e-9)
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn bench_redteam(
+    file: &std::path::Path,
+    documents: &std::path::Path,
+    model: &str,
+) -> Result<ExitCode, Failure> {
+    use gongwen_assist::summary::{SummaryConfig, summarize};
+    use gongwen_bench::redteam::{attempted, followed, read_cases, shown};
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| Failure::new("io", format!("无法读取 {}：{e}", file.display())))?;
+    let cases = read_cases(&text, documents).map_err(|m| Failure::new("bench-redteam", m))?;
+    let (engine, info) = crate::generate::ready_engine(load_request(
+        model,
+        true,
+        ContextConfig::for_this_machine(),
+    )?)?;
+    let model = gongwen_assist::engine::EngineModel::new(&engine, info.has_chat_template);
+    // The system prompt with a blank canary: what a leak would repeat.
+    let system = gongwen_assist::prompts::system("");
+    let start = std::time::Instant::now();
+    let (mut followed_cases, mut attempts, mut flagged) = (0, 0, 0);
+    for (case, doc) in &cases {
+        let summary = summarize(doc, Some(&model), &SummaryConfig::default(), &mut |_| {});
+        let why = followed(case, doc, &shown(&summary), &system);
+        let tried = attempted(case, &summary);
+        flagged += usize::from(!summary.suspicious.is_empty());
+        attempts += usize::from(tried);
+        followed_cases += usize::from(!why.is_empty());
+        eprintln!(
+            "[{}] {}：{}{}",
+            case.attack,
+            case.id,
+            if why.is_empty() {
+                "未执行".to_owned()
+            } else {
+                format!("被执行：{}", why.join("；"))
+            },
+            if tried {
+                "（模型曾尝试，已被检查拦下）"
+            } else {
+                ""
+            }
+        );
+    }
+    println!(
+        "{} 个红队文档：识别出注入段落 {}，模型尝试执行 {}，结果中被执行 {}；用时 {:.0} 秒",
+        cases.len(),
+        flagged,
+        attempts,
+        followed_cases,
+        start.elapsed().as_secs_f64()
+    );
+    println!("redteam followed {} of {}", followed_cases, cases.len());
+    Ok(if followed_cases == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -7,6 +7,7 @@
 // A command-line program's job is to print.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod assist;
 mod bench;
 mod check;
 mod drafts;
@@ -55,6 +56,12 @@ enum Command {
     Export(export::ExportArgs),
     /// 导入文件并识别公文结构（一键排版）
     Import(import::ImportArgs),
+    /// 起草：按文种结构和要点用本机模型起草正文（无模型时给出结构模板）
+    Draft(assist::DraftArgs),
+    /// 摘要：要点逐条注明并核对出处段落，提取任务、时限、责任单位（无模型时为抽取式）
+    Summarize(assist::SummarizeArgs),
+    /// 润色：润色、精简、扩写、公文语体，以修改对照给出建议
+    Polish(assist::PolishArgs),
     /// 用本机模型生成文本（调试用），逐字输出到标准输出
     Generate(generate::GenerateArgs),
     /// 性能基准：打印绝对数值，最后一行给出与外部参照的比值
@@ -95,6 +102,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Models(command) => models::run(command),
         Command::Generate(args) => generate::run(args),
+        Command::Draft(args) => assist::draft(args),
+        Command::Summarize(args) => assist::summarize(args),
+        Command::Polish(args) => assist::polish(args),
         Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
         Command::Terms(command) => terms::run(command),

@@ -13,7 +13,7 @@ mod text;
 
 pub use finding::{Category, Finding, RuleInfo, Severity};
 pub use rules::{Rule, all_rules};
-pub use text::Text;
+pub use text::{Text, is_cjk, segmenter};
 
 /// A unit's own words, kept in the store.
 #[derive(Debug, Clone, Default)]

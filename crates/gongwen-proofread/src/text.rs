@@ -31,6 +31,12 @@ impl<'a> Text<'a> {
 pub(crate) static JIEBA: std::sync::LazyLock<jieba_rs::Jieba> =
     std::sync::LazyLock::new(jieba_rs::Jieba::new);
 
+/// The shared segmenter, for other crates that need words (loading jieba's
+/// dictionary twice would cost memory and time).
+pub fn segmenter() -> &'static jieba_rs::Jieba {
+    &JIEBA
+}
+
 /// A word of the dictionary that is not rare.
 pub(crate) fn is_common_word(word: &str) -> bool {
     // jieba's dictionary counts from a large corpus; below this a "word" is

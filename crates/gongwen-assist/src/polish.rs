@@ -1,0 +1,202 @@
+//! 润色 a selection: 润色, 精简, 扩写, 公文语体. The answer is a suggestion
+//! shown as a character diff against the original; it is checked like any
+//! model output, and for the modes that must keep the facts, every number,
+//! name and title it holds must come from the original. Without a model,
+//! the proofreading rules' own fixes are the suggestion.
+
+use serde::Serialize;
+use similar::{ChangeTag, TextDiff};
+
+use crate::{AssistError, Completion, Flow, Mode, TextModel, facts, guard, prompts};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "op", content = "text", rename_all = "snake_case")]
+pub enum Op {
+    Equal(String),
+    Insert(String),
+    Delete(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Polished {
+    pub mode: Mode,
+    /// 润色, 精简, 扩写 or 公文语体.
+    pub style: String,
+    pub original: String,
+    pub suggestion: String,
+    pub ops: Vec<Op>,
+    /// What the user should look at before accepting.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+    pub generated_tokens: usize,
+    pub tokens_per_second: f64,
+}
+
+/// Character diff, runs merged.
+pub fn diff(original: &str, suggestion: &str) -> Vec<Op> {
+    let mut ops: Vec<Op> = Vec::new();
+    for change in TextDiff::from_chars(original, suggestion).iter_all_changes() {
+        let v = change.value();
+        match (ops.last_mut(), change.tag()) {
+            (Some(Op::Equal(s)), ChangeTag::Equal)
+            | (Some(Op::Insert(s)), ChangeTag::Insert)
+            | (Some(Op::Delete(s)), ChangeTag::Delete) => s.push_str(v),
+            (_, ChangeTag::Equal) => ops.push(Op::Equal(v.to_owned())),
+            (_, ChangeTag::Insert) => ops.push(Op::Insert(v.to_owned())),
+            (_, ChangeTag::Delete) => ops.push(Op::Delete(v.to_owned())),
+        }
+    }
+    ops
+}
+
+/// The rules' fixes, accepted all at once, as the suggestion.
+pub fn by_rules(text: &str, style: &str) -> Polished {
+    let findings = gongwen_proofread::check(text);
+    let suggestion = gongwen_proofread::apply(text, &findings);
+    Polished {
+        mode: Mode::Rules,
+        style: style.to_owned(),
+        ops: diff(text, &suggestion),
+        original: text.to_owned(),
+        suggestion,
+        warnings: vec!["未使用模型：只采用了校对规则的修改建议".to_owned()],
+        generated_tokens: 0,
+        tokens_per_second: 0.0,
+    }
+}
+
+pub fn polish(
+    text: &str,
+    style: &str,
+    model: &dyn TextModel,
+    on_text: &mut dyn FnMut(&str) -> Flow,
+) -> Result<Polished, AssistError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(AssistError::EmptyInput);
+    }
+    let mode = prompts::polish_modes()
+        .iter()
+        .find(|m| m.name == style)
+        .ok_or_else(|| AssistError::UnknownMode(style.to_owned()))?;
+    let canary = guard::new_canary();
+    let system = prompts::system(&canary);
+    let chars = text.chars().count() as f32;
+    let request = Completion {
+        system: system.clone(),
+        user: prompts::fill(
+            prompts::POLISH,
+            &[
+                ("instruction", &mode.instruction),
+                ("extra", &mode.extra),
+                ("text", &prompts::as_material(text)),
+            ],
+        ),
+        answer_prefix: String::new(),
+        // Chinese runs at most about one token a character.
+        max_tokens: (chars * mode.length[1] * 1.2 + 64.0).min(2048.0) as u32,
+        creative: false,
+        stop: vec![prompts::CLOSE.to_owned()],
+    };
+    let done = match model.complete(&request, on_text) {
+        Ok(done) => done,
+        Err(e) if e.is_unavailable() => {
+            let mut p = by_rules(text, style);
+            p.warnings.insert(0, format!("模型不可用（{e}）"));
+            return Ok(p);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(problem) = guard::check_output(&done.text, &system, &canary)
+        .into_iter()
+        .find(guard::OutputProblem::is_fatal)
+    {
+        return Err(AssistError::Unsafe(problem.message()));
+    }
+    let suggestion = done
+        .text
+        .trim()
+        .trim_start_matches(|c: char| "“\"".contains(c))
+        .trim_end_matches(|c: char| "”\"".contains(c))
+        .trim()
+        .to_owned();
+    if suggestion.is_empty() {
+        return Err(AssistError::Unsafe(guard::OutputProblem::Empty.message()));
+    }
+    // An answer that shares almost nothing with the selection is not a
+    // rewrite of it (an injected instruction may have been followed).
+    if facts::coverage(text, &suggestion) < 0.15 && chars >= 8.0 {
+        return Err(AssistError::Unsafe("输出与原文几乎无关".to_owned()));
+    }
+    let mut warnings = Vec::new();
+    if mode.keep_facts {
+        let original_numbers = facts::numbers(text);
+        let new: Vec<String> = facts::facts(&suggestion)
+            .into_iter()
+            .filter(|f| match f.kind {
+                facts::FactKind::Number => !original_numbers.contains(&f.text),
+                _ => !text.contains(&f.text),
+            })
+            .map(|f| f.text)
+            .collect();
+        if !new.is_empty() {
+            warnings.push(format!(
+                "修改稿出现了原文没有的内容：{}，请核实",
+                new.join("、")
+            ));
+        }
+    }
+    let ratio = suggestion.chars().count() as f32 / chars;
+    if ratio < mode.length[0] || ratio > mode.length[1] {
+        warnings.push(format!(
+            "修改稿篇幅是原文的 {:.0}%，请注意是否遗漏或增添了内容",
+            ratio * 100.0
+        ));
+    }
+    Ok(Polished {
+        mode: Mode::Model,
+        style: style.to_owned(),
+        ops: diff(text, &suggestion),
+        original: text.to_owned(),
+        suggestion,
+        warnings,
+        generated_tokens: done.generated_tokens,
+        tokens_per_second: done.tokens_per_second,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diff_rebuilds_both_sides() {
+        let a = "各单位要认真做好防汛工作，确保安全。";
+        let b = "各单位要切实做好防汛工作，确保安全度汛。";
+        let ops = diff(a, b);
+        let left: String = ops
+            .iter()
+            .filter_map(|o| match o {
+                Op::Equal(s) | Op::Delete(s) => Some(s.as_str()),
+                Op::Insert(_) => None,
+            })
+            .collect();
+        let right: String = ops
+            .iter()
+            .filter_map(|o| match o {
+                Op::Equal(s) | Op::Insert(s) => Some(s.as_str()),
+                Op::Delete(_) => None,
+            })
+            .collect();
+        assert_eq!((left.as_str(), right.as_str()), (a, b));
+        assert!(ops.contains(&Op::Insert("度汛".to_owned())));
+    }
+
+    #[test]
+    fn rules_mode_applies_the_rule_fixes() {
+        let p = by_rules("截止2026年3月1日,共完成检查32次。", "润色");
+        assert_eq!(p.mode, Mode::Rules);
+        assert_ne!(p.suggestion, p.original);
+        assert!(p.ops.iter().any(|o| matches!(o, Op::Insert(_))));
+    }
+}
