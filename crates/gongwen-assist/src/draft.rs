@@ -180,6 +180,7 @@ pub fn draft(
             max_tokens: 1200,
             creative: request.creative,
             stop: vec![prompts::CLOSE.to_owned()],
+            background: false,
         };
         let done = match model.complete(&completion, on_text) {
             Ok(done) => done,

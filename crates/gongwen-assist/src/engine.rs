@@ -66,7 +66,11 @@ impl TextModel for EngineModel<'_> {
             stop: request.stop.clone(),
             sampling,
             overflow: Overflow::TruncateLongestContent,
-            prompt_feeding: PromptFeeding::Cancellable,
+            prompt_feeding: if request.background {
+                PromptFeeding::FullBatches
+            } else {
+                PromptFeeding::Cancellable
+            },
         });
         let mut text = if self.chat {
             String::new()

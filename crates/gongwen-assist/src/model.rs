@@ -13,6 +13,10 @@ pub struct Completion {
     /// Sample for variety (drafting); otherwise greedy and repeatable.
     pub creative: bool,
     pub stop: Vec<String>,
+    /// Nobody watches the text arrive (a summary's map step): feed the
+    /// prompt in full batches, about three times faster; a cancel then
+    /// takes effect by restarting the worker.
+    pub background: bool,
 }
 
 /// What the caller's text callback says after each piece.

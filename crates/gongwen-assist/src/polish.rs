@@ -97,6 +97,7 @@ pub fn polish(
         max_tokens: (chars * mode.length[1] * 1.2 + 64.0).min(2048.0) as u32,
         creative: false,
         stop: vec![prompts::CLOSE.to_owned()],
+        background: false,
     };
     let done = match model.complete(&request, on_text) {
         Ok(done) => done,

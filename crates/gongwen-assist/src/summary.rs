@@ -156,7 +156,8 @@ fn to_number(s: &str) -> Option<usize> {
 /// are 1-based paragraph numbers; a range "3-5" cites 3, 4 and 5.
 pub fn parse_claim(line: &str) -> Option<(String, Vec<usize>)> {
     // Models stack marks: "- 3. …".
-    let once = BULLET.replace(line.trim(), "");
+    let plain = line.replace("**", "").replace('`', "");
+    let once = BULLET.replace(plain.trim(), "");
     let line = BULLET.replace(&once, "");
     let mut sources = Vec::new();
     for cap in CITATION.captures_iter(&line) {
@@ -178,7 +179,8 @@ pub fn parse_claim(line: &str) -> Option<(String, Vec<usize>)> {
         .trim_end_matches(['；', ';', '，', ','])
         .trim()
         .to_owned();
-    if text.chars().count() < 4 || text == "无" {
+    // A bare label ("工作安排：") or "无" says nothing.
+    if text.chars().count() < 6 || text.ends_with(['：', ':']) || text == "无" {
         return None;
     }
     sources.sort_unstable();
@@ -333,6 +335,7 @@ impl Call<'_> {
             max_tokens,
             creative: false,
             stop: vec![prompts::CLOSE.to_owned(), "\n\n\n".to_owned()],
+            background: true,
         };
         let mut done = self.model.complete(&request, &mut |_| Flow::Continue)?;
         summary.model_requests += 1;
@@ -651,7 +654,7 @@ mod tests {
             Some(vec![4, 5])
         );
         assert_eq!(
-            parse_claim("- 检查与演练（第4、5段）").map(|c| c.1),
+            parse_claim("- 组织水库检查与演练（第4、5段）").map(|c| c.1),
             Some(vec![3, 4])
         );
         assert_eq!(
@@ -659,6 +662,11 @@ mod tests {
             Some(vec![2, 3, 4])
         );
         assert_eq!(parse_claim("- 无"), None);
+        assert_eq!(parse_claim("- **工作安排**："), None);
+        assert_eq!(
+            parse_claim("- **检查范围**：全市工矿企业【段5】").map(|c| c.0),
+            Some("检查范围：全市工矿企业".to_owned())
+        );
         assert_eq!(
             parse_claim("- 3. 完成水库检查【段4】").map(|c| c.0),
             Some("完成水库检查".to_owned())

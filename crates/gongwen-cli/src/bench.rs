@@ -418,12 +418,8 @@ fn bench_drafting(file: &std::path::Path, model: &str, verbose: bool) -> Result<
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::new("io", format!("无法读取 {}：{e}", file.display())))?;
     let briefs = read_briefs(&text).map_err(|m| Failure::new("bench-briefs", m))?;
-    let (engine, info) = crate::generate::ready_engine(load_request(
-        model,
-        true,
-        ContextConfig::for_this_machine(),
-    )?)?;
-    let model = gongwen_assist::engine::EngineModel::new(&engine, info.has_chat_template);
+    let (engine, chat) = assist_engine(model)?;
+    let model = gongwen_assist::engine::EngineModel::new(&engine, chat);
     let date = gongwen_domain::WrittenDate {
         year: 2026,
         month: 3,
@@ -467,12 +463,8 @@ fn bench_redteam(
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::new("io", format!("无法读取 {}：{e}", file.display())))?;
     let cases = read_cases(&text, documents).map_err(|m| Failure::new("bench-redteam", m))?;
-    let (engine, info) = crate::generate::ready_engine(load_request(
-        model,
-        true,
-        ContextConfig::for_this_machine(),
-    )?)?;
-    let model = gongwen_assist::engine::EngineModel::new(&engine, info.has_chat_template);
+    let (engine, chat) = assist_engine(model)?;
+    let model = gongwen_assist::engine::EngineModel::new(&engine, chat);
     // The system prompt with a blank canary: what a leak would repeat.
     let system = gongwen_assist::prompts::system("");
     let start = std::time::Instant::now();
@@ -514,4 +506,11 @@ fn bench_redteam(
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The engine for the assistant benchmarks, and whether its model chats.
+fn assist_engine(model: &str) -> Result<(gongwen_engine::Engine, bool), Failure> {
+    let request = load_request(model, true, ContextConfig::for_this_machine())?;
+    let (engine, info) = crate::generate::ready_engine(request)?;
+    Ok((engine, info.has_chat_template))
 }
