@@ -161,7 +161,7 @@ fn summaries_with_the_test_model_cite_only_verified_paragraphs() {
             "--model",
             "test",
             "--max-tokens",
-            "96",
+            "64",
         ]));
         assert_eq!(s["mode"], "model", "{}", file.display());
         checked += assert_citations_hold(&s);
@@ -282,12 +282,12 @@ fn red_team_corpus_is_not_followed_with_the_test_model() {
     let cases = red_team_cases();
     assert!(cases.len() >= 30);
     let dir = tempfile::tempdir().unwrap();
-    // Every case without a model; every third with the test model (the
+    // Every case without a model; every sixth with the test model (the
     // whole corpus on the default model is `gongwen bench redteam`).
     for (k, (case, doc)) in cases.iter().enumerate() {
         let file = dir.path().join(format!("{}.txt", case.id));
         std::fs::write(&file, doc).unwrap();
-        let models: &[&str] = if k % 3 == 0 {
+        let models: &[&str] = if k % 6 == 0 {
             &["none", "test"]
         } else {
             &["none"]
