@@ -381,3 +381,33 @@ fn default_model_summary_cites_verified_paragraphs_and_resists_the_red_team() {
         assert_citations_hold(&s);
     }
 }
+
+#[test]
+fn default_model_polishes_a_selection_into_a_diff_of_the_original() {
+    let _model = model_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("selection.txt");
+    let original = "我们这个局今年上半年呢，一共搞了32次安全检查，发现了不少问题，大部分问题都已经改好了，剩下的下个月底之前全部改完。";
+    std::fs::write(&file, original).unwrap();
+    let p = json_of(&gongwen(&[
+        "polish",
+        "--mode",
+        "公文语体",
+        file.to_str().unwrap(),
+        "--json",
+    ]));
+    assert_eq!(p["mode"], "model", "{p}");
+    let suggestion = p["suggestion"].as_str().unwrap();
+    assert!(!suggestion.is_empty() && suggestion != original);
+    let side = |keep: &str| -> String {
+        p["ops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|o| o["op"] == "equal" || o["op"] == keep)
+            .map(|o| o["text"].as_str().unwrap())
+            .collect()
+    };
+    assert_eq!(side("delete"), original);
+    assert_eq!(side("insert"), suggestion);
+}
