@@ -21,8 +21,8 @@ use crate::{
     import::read_text_file,
 };
 
-/// 模型：none（不用模型）、test、default，或 GGUF 文件路径
-const MODEL_HELP: &str = "none";
+/// `--model none`: the model-free path.
+const NO_MODEL: &str = "none";
 
 #[derive(Args)]
 pub struct DraftArgs {
@@ -83,7 +83,7 @@ pub struct PolishArgs {
 /// The engine if `--model` names one that loads; otherwise why not (the
 /// commands then fall back instead of failing).
 fn optional_engine(model: &str) -> Result<Option<(Engine, ModelInfo)>, String> {
-    if model == MODEL_HELP {
+    if model == NO_MODEL {
         return Ok(None);
     }
     let request =
