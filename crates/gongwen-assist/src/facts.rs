@@ -86,14 +86,7 @@ pub fn numbers(text: &str) -> HashSet<String> {
 }
 
 fn normalise_arabic(s: &str) -> String {
-    let folded: String = s
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFF10 + 0x30).unwrap_or(c),
-            '．' => '.',
-            c => c,
-        })
-        .collect();
+    let folded = fold_digits(s);
     // "08" and "8" are the same number in a date.
     match folded.split_once('.') {
         Some((int, frac)) => format!("{}.{frac}", int.trim_start_matches('0').max("0")),
@@ -106,6 +99,17 @@ fn normalise_arabic(s: &str) -> String {
             }
         }
     }
+}
+
+/// Full-width digits and decimal point as ASCII.
+pub(crate) fn fold_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - 0xFF10 + 0x30).unwrap_or(c),
+            '．' => '.',
+            c => c,
+        })
+        .collect()
 }
 
 /// Names in a text: what jieba tags as a person, place, organisation or

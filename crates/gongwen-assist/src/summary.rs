@@ -142,14 +142,7 @@ static BULLET: LazyLock<Regex> = LazyLock::new(|| {
 static DIGITS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[0-9０-９]+").unwrap());
 
 fn to_number(s: &str) -> Option<usize> {
-    let folded: String = s
-        .chars()
-        .map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - 0xFF10 + 0x30).unwrap_or(c),
-            c => c,
-        })
-        .collect();
-    folded.parse().ok()
+    facts::fold_digits(s).parse().ok()
 }
 
 /// A line of model output as (claim, cited paragraph indices). The tags
@@ -200,7 +193,7 @@ impl Sources<'_> {
         i < self.paragraphs.len() && !self.suspicious.contains(&i)
     }
 
-    fn text_of(&self, sources: &[usize]) -> String {
+    pub(crate) fn text_of(&self, sources: &[usize]) -> String {
         sources
             .iter()
             .map(|&i| self.paragraphs[i].as_str())

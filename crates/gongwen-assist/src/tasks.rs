@@ -145,7 +145,7 @@ pub fn parse_model_tasks(
         let verdict = sources
             .verify(&claim, &cited, near.clone())
             .and_then(|(ok, _)| {
-                let text: String = ok.iter().map(|&i| sources.paragraphs[i].as_str()).collect();
+                let text = sources.text_of(&ok);
                 match [&deadline, &owner]
                     .into_iter()
                     .flatten()
