@@ -1,13 +1,42 @@
+//! The commands the window may call. Each is a thin adapter: it reads the
+//! store or calls one library function and hands back data. Commands that
+//! touch the disk run off the main thread (`async`), so the window never
+//! waits on them.
+
+use gongwen_desk::{DraftFilter, DraftForm, diff_lines, export_file_name, new_form};
+use gongwen_domain::{DocKind, KindSource, structure, to_plain_text};
+use gongwen_formats::{FileType, Revision, export_docx, export_docx_tracked};
+use gongwen_proofread::Options;
+use gongwen_store::{DraftSummary, Feedback, RevisionSummary, TermList};
 use tauri::{State, ipc::Channel};
 
 use crate::{
     AppState,
-    dto::{AppInfo, ModelStateDto, StorageStatus},
+    dto::{
+        ApiError, AppInfo, Exported, Imported, ModelStateDto, OpenedDraft, RevisionView, Saved,
+        StorageStatus,
+    },
+    files,
+    storage::now,
 };
+
+type Answer<T> = Result<T, ApiError>;
 
 #[tauri::command]
 pub fn app_info(state: State<'_, AppState>) -> AppInfo {
     AppInfo::current(state.storage.status())
+}
+
+/// The window calls this once it is interactive: milliseconds since the
+/// process started (the cold start), logged for the record.
+#[tauri::command]
+pub fn ui_ready(state: State<'_, AppState>) -> u64 {
+    let ms = u64::try_from(state.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("公文助手：窗口可用，启动用时 {ms} 毫秒");
+    }
+    ms
 }
 
 /// Streams the model's state to the UI: the current state at once, then
@@ -20,7 +49,220 @@ pub fn watch_model(state: State<'_, AppState>, on_state: Channel<ModelStateDto>)
 }
 
 /// Opens the draft store with the passphrase the user typed.
-#[tauri::command]
+#[tauri::command(async)]
 pub fn unlock_store(state: State<'_, AppState>, passphrase: String) -> StorageStatus {
     state.storage.unlock(passphrase)
+}
+
+fn kind_of(name: &str) -> Answer<DocKind> {
+    name.parse()
+        .map_err(|e: gongwen_domain::UnknownDocKind| ApiError::new("kind", e.to_string()))
+}
+
+/// The drafts, newest first: all, or those whose text has `query`, within
+/// the filter's 文种 and days.
+#[tauri::command(async)]
+pub fn list_drafts(
+    state: State<'_, AppState>,
+    query: String,
+    filter: DraftFilter,
+) -> Answer<Vec<DraftSummary>> {
+    let drafts = state.storage.with(|store| {
+        if query.trim().is_empty() {
+            store.list()
+        } else {
+            store.search(query.trim())
+        }
+    })?;
+    Ok(drafts
+        .into_iter()
+        .filter(|d| filter.matches(&d.kind, &d.updated_at))
+        .collect())
+}
+
+/// A new draft's form, prefilled from the unit profile; numbered types take
+/// the unit's next 文号 of the year (never given twice).
+#[tauri::command(async)]
+pub fn new_draft(state: State<'_, AppState>, kind: String) -> Answer<DraftForm> {
+    let kind = kind_of(&kind)?;
+    let today = files::today();
+    state.storage.with(|store| {
+        let profile = store.unit_profile()?;
+        let number = if gongwen_desk::drafts::takes_number(kind) && !profile.code.is_empty() {
+            Some(store.take_doc_number(today.year, &now())?)
+        } else {
+            None
+        };
+        Ok(new_form(
+            kind,
+            &profile.name,
+            &profile.recipients,
+            number.as_ref(),
+            today,
+        ))
+    })
+}
+
+#[tauri::command(async)]
+pub fn open_draft(state: State<'_, AppState>, id: i64) -> Answer<OpenedDraft> {
+    state.storage.with(|store| {
+        Ok(OpenedDraft {
+            id,
+            form: DraftForm::from_document(&store.show(id)?),
+            history: store.history(id)?,
+        })
+    })
+}
+
+/// Saves the form as a new revision (of a new draft when `id` is none).
+/// Fields that do not read are reported; the rest is saved.
+#[tauri::command(async)]
+pub fn save_draft(state: State<'_, AppState>, id: Option<i64>, form: DraftForm) -> Answer<Saved> {
+    let (doc, field_problems) = form.to_document();
+    let (id, revision) = state.storage.with(|store| store.save(id, &doc, &now()))?;
+    Ok(Saved {
+        id,
+        revision,
+        field_problems,
+    })
+}
+
+#[tauri::command(async)]
+pub fn draft_history(state: State<'_, AppState>, id: i64) -> Answer<Vec<RevisionSummary>> {
+    state.storage.with(|store| store.history(id))
+}
+
+/// An earlier revision and what changed from it to the latest.
+#[tauri::command(async)]
+pub fn view_revision(state: State<'_, AppState>, id: i64, revision: i64) -> Answer<RevisionView> {
+    state.storage.with(|store| {
+        let old = store.revision(id, revision)?;
+        let latest = store.show(id)?;
+        Ok(RevisionView {
+            revision,
+            form: DraftForm::from_document(&old),
+            diff: diff_lines(&to_plain_text(&old), &to_plain_text(&latest)),
+        })
+    })
+}
+
+/// Makes an earlier revision current, as a new revision.
+#[tauri::command(async)]
+pub fn restore_revision(state: State<'_, AppState>, id: i64, revision: i64) -> Answer<OpenedDraft> {
+    state.storage.with(|store| {
+        store.restore(id, revision, &now())?;
+        Ok(OpenedDraft {
+            id,
+            form: DraftForm::from_document(&store.show(id)?),
+            history: store.history(id)?,
+        })
+    })
+}
+
+/// Moves a draft to the recycle bin.
+#[tauri::command(async)]
+pub fn delete_draft(state: State<'_, AppState>, id: i64) -> Answer<()> {
+    state.storage.with(|store| store.delete(id, &now()))
+}
+
+#[tauri::command(async)]
+pub fn deleted_drafts(state: State<'_, AppState>) -> Answer<Vec<DraftSummary>> {
+    state.storage.with(|store| store.bin())
+}
+
+#[tauri::command(async)]
+pub fn undelete_draft(state: State<'_, AppState>, id: i64) -> Answer<()> {
+    state.storage.with(|store| store.undelete(id, &now()))
+}
+
+/// The proofreading rules on the whole form, with the unit's own terms and
+/// ignore list when the store is open.
+#[tauri::command(async)]
+pub fn proofread(state: State<'_, AppState>, form: DraftForm) -> gongwen_desk::Checked {
+    let options = state
+        .storage
+        .with(|store| {
+            Ok(Options {
+                ignore: store.terms(TermList::Ignore)?,
+                terms: store.terms(TermList::Custom)?,
+            })
+        })
+        .unwrap_or_default();
+    gongwen_desk::proofread(&form, &options)
+}
+
+/// The user's decision on a suggestion, kept to tune the rules; "始终忽略"
+/// also puts the flagged text on the unit's ignore list.
+#[tauri::command(async)]
+pub fn record_feedback(
+    state: State<'_, AppState>,
+    feedback: Feedback,
+    ignore_always: bool,
+) -> Answer<()> {
+    state.storage.with(|store| {
+        store.record_feedback(&feedback, &now())?;
+        if ignore_always && !feedback.original.trim().is_empty() {
+            store.add_term(TermList::Ignore, feedback.original.trim(), &now())?;
+        }
+        Ok(())
+    })
+}
+
+/// A .docx/.pdf/.txt file the user picked, read into a form (一键排版).
+/// The bytes come as the raw request body; the name in a header.
+#[tauri::command(async)]
+pub fn import_file(request: tauri::ipc::Request<'_>) -> Answer<Imported> {
+    let name = request
+        .headers()
+        .get("x-file-name")
+        .and_then(|v| v.to_str().ok())
+        .map(files::percent_decode)
+        .unwrap_or_default();
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ApiError::new("import-body", "没有收到文件内容"));
+    };
+    let text = FileType::of(&name)?.read(bytes)?;
+    let structured = structure(&text, None);
+    Ok(Imported {
+        form: DraftForm::from_document(&structured.document),
+        kind_from_title: structured.kind_source == KindSource::Title,
+        chars: text.chars().count(),
+    })
+}
+
+/// Writes the form as a GB/T 9704 .docx into the export folder; with
+/// `against`, the changes since that revision of draft `id` are tracked.
+#[tauri::command(async)]
+pub fn export_draft(
+    state: State<'_, AppState>,
+    form: DraftForm,
+    id: Option<i64>,
+    against: Option<i64>,
+) -> Answer<Exported> {
+    let (doc, _) = form.to_document();
+    let bytes = match (id, against) {
+        (Some(id), Some(revision)) => {
+            let base = state.storage.with(|store| store.revision(id, revision))?;
+            let mark = Revision {
+                author: "公文助手".into(),
+                date: now(),
+            };
+            export_docx_tracked(&base, &doc, &mark)?
+        }
+        _ => export_docx(&doc)?,
+    };
+    let path = files::write_export(&export_file_name(&doc.title, doc.kind), &bytes)?;
+    let shown = path.display().to_string();
+    // The audit log says what left the store, and where to.
+    let _ = state.storage.with(|store| {
+        store.record(
+            &now(),
+            "export",
+            &format!("导出《{}》到 {shown}", doc.title),
+        )
+    });
+    Ok(Exported {
+        path: shown,
+        bytes: bytes.len(),
+    })
 }

@@ -1,7 +1,9 @@
 //! Data the UI receives. Plain serde shapes, so the front end never parses
 //! Rust's Debug output or matches on message strings.
 
-use gongwen_domain::DocKind;
+use std::collections::BTreeMap;
+
+use gongwen_domain::{DocKind, Element, Presence};
 use gongwen_engine::ModelState;
 use serde::Serialize;
 
@@ -10,7 +12,12 @@ pub struct AppInfo {
     pub version: &'static str,
     /// The 15 文种 in statutory order, for the 新建 menu.
     pub doc_kinds: Vec<&'static str>,
+    /// Per 文种, which elements it requires, may carry, or does not use:
+    /// the element form shows the fields accordingly.
+    pub kind_elements: BTreeMap<&'static str, BTreeMap<Element, Presence>>,
     pub storage: StorageStatus,
+    /// Where exports are written.
+    pub export_dir: String,
 }
 
 impl AppInfo {
@@ -18,7 +25,15 @@ impl AppInfo {
         AppInfo {
             version: env!("CARGO_PKG_VERSION"),
             doc_kinds: DocKind::ALL.iter().map(|k| k.name()).collect(),
+            kind_elements: DocKind::ALL
+                .iter()
+                .map(|&k| {
+                    let presence = Element::ALL.iter().map(|&e| (e, k.presence(e))).collect();
+                    (k.name(), presence)
+                })
+                .collect(),
             storage,
+            export_dir: crate::files::export_dir().display().to_string(),
         }
     }
 }
@@ -91,4 +106,76 @@ impl From<&ModelState> for ModelStateDto {
             },
         }
     }
+}
+
+/// Every failing command answers with this: a code for the UI's logic and
+/// a plain-Chinese message for the user.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: code.to_owned(),
+            message: message.into(),
+        }
+    }
+}
+
+impl From<gongwen_store::StoreError> for ApiError {
+    fn from(e: gongwen_store::StoreError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+impl From<gongwen_formats::ImportError> for ApiError {
+    fn from(e: gongwen_formats::ImportError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+impl From<gongwen_formats::FormatError> for ApiError {
+    fn from(e: gongwen_formats::FormatError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+/// A draft as the editor opens it.
+#[derive(Serialize)]
+pub struct OpenedDraft {
+    pub id: i64,
+    pub form: gongwen_desk::DraftForm,
+    pub history: Vec<gongwen_store::RevisionSummary>,
+}
+
+#[derive(Serialize)]
+pub struct Saved {
+    pub id: i64,
+    pub revision: i64,
+    pub field_problems: Vec<gongwen_desk::FieldProblem>,
+}
+
+#[derive(Serialize)]
+pub struct RevisionView {
+    pub revision: i64,
+    pub form: gongwen_desk::DraftForm,
+    /// From this revision to the latest.
+    pub diff: Vec<gongwen_desk::DiffOp>,
+}
+
+#[derive(Serialize)]
+pub struct Imported {
+    pub form: gongwen_desk::DraftForm,
+    /// The 文种 was read from the title (else 通知 was assumed).
+    pub kind_from_title: bool,
+    pub chars: usize,
+}
+
+#[derive(Serialize)]
+pub struct Exported {
+    pub path: String,
+    pub bytes: usize,
 }

@@ -6,6 +6,7 @@
 
 mod commands;
 mod dto;
+mod files;
 mod storage;
 
 use gongwen_engine::{ContextConfig, Engine, LoadRequest, ModelState, WorkerCommand};
@@ -13,6 +14,9 @@ use gongwen_engine::{ContextConfig, Engine, LoadRequest, ModelState, WorkerComma
 pub struct AppState {
     pub engine: Engine,
     pub storage: storage::Storage,
+    /// When the process started: the window reports when it became
+    /// interactive, and the cold start is measured from here.
+    pub started: std::time::Instant,
 }
 
 /// The model named by `$GONGWEN_MODEL` (a manifest name; `default` if unset).
@@ -20,6 +24,12 @@ pub struct AppState {
 /// app is usable meanwhile.
 fn start_engine() -> Engine {
     let name = std::env::var("GONGWEN_MODEL").unwrap_or_else(|_| "default".to_owned());
+    if name == "none" {
+        return Engine::unavailable(ModelState::Failed {
+            code: "model-none".to_owned(),
+            message: "已设置为不使用模型（GONGWEN_MODEL=none）".to_owned(),
+        });
+    }
     // Unregistered files need the user's confirmation in settings.
     let load = LoadRequest::resolve(&name, false, ContextConfig::for_this_machine());
     match (load, WorkerCommand::current_exe()) {
@@ -44,6 +54,7 @@ fn main() {
             _ => 1,
         });
     }
+    let started = std::time::Instant::now();
     let storage = storage::Storage::open_at_start();
     let engine = start_engine();
     {
@@ -53,13 +64,32 @@ fn main() {
             true
         });
     }
-    let state = AppState { engine, storage };
+    let state = AppState {
+        engine,
+        storage,
+        started,
+    };
     let result = tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
+            commands::ui_ready,
             commands::watch_model,
-            commands::unlock_store
+            commands::unlock_store,
+            commands::list_drafts,
+            commands::new_draft,
+            commands::open_draft,
+            commands::save_draft,
+            commands::draft_history,
+            commands::view_revision,
+            commands::restore_revision,
+            commands::delete_draft,
+            commands::deleted_drafts,
+            commands::undelete_draft,
+            commands::proofread,
+            commands::record_feedback,
+            commands::import_file,
+            commands::export_draft,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -69,5 +99,31 @@ fn main() {
             eprintln!("公文助手无法启动：{e}");
         }
         std::process::exit(2);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The window may call exactly the commands the app declares: the list
+    /// in build.rs (which makes each a permission) and the capability file
+    /// must agree.
+    #[test]
+    fn the_capability_grants_exactly_the_declared_commands() {
+        let build = include_str!("../build.rs");
+        let declared: Vec<String> = build
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\","))
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/main.json")).unwrap();
+        let granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_owned())
+            .collect();
+        assert!(declared.len() > 10, "{declared:?}");
+        assert_eq!(declared, granted);
     }
 }

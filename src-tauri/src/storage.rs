@@ -11,7 +11,7 @@ use gongwen_engine::ModelState;
 use gongwen_store::{Credentials, Store, StoreError};
 use zeroize::Zeroizing;
 
-use crate::dto::StorageStatus;
+use crate::dto::{ApiError, StorageStatus};
 
 #[derive(Default)]
 struct Inner {
@@ -29,7 +29,7 @@ pub struct Storage {
     data_dir: PathBuf,
 }
 
-fn now() -> String {
+pub fn now() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
@@ -112,6 +112,22 @@ impl Storage {
             self.lock().status = Some(StorageStatus::Locked);
         }
         status
+    }
+
+    /// Runs `f` on the open store; a locked or failed store is an error the
+    /// UI shows as such.
+    pub fn with<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> Result<T, StoreError>,
+    ) -> Result<T, ApiError> {
+        let mut inner = self.lock();
+        match inner.store.as_mut() {
+            Some(store) => f(store).map_err(ApiError::from),
+            None => Err(ApiError::new(
+                "store-locked",
+                "草稿库尚未解锁，请先输入口令",
+            )),
+        }
     }
 
     /// Follows the engine: a model that becomes ready is recorded in the

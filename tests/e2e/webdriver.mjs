@@ -103,7 +103,8 @@ export class Session {
     await this.cmd("POST", `/element/${await this.find(css)}/value`, { text });
   }
 
-  /** Polls `css`'s text until `predicate` holds; returns the last text. */
+  /** Polls `css`'s text until `predicate` holds and returns it; on timeout
+   * returns the last text read (the caller's assertion says what was wrong). */
   async waitForText(css, predicate, timeoutMs) {
     const deadline = Date.now() + timeoutMs;
     let last = "";
@@ -116,6 +117,50 @@ export class Session {
       }
       if (Date.now() > deadline) return last;
       await sleep(250);
+    }
+  }
+
+  /** Runs `script` (a function body) in the page and returns its value. */
+  execute(script, args = []) {
+    return this.cmd("POST", "/execute/sync", { script, args });
+  }
+
+  /** The element's innerText. WebDriver's own text leaves out text it thinks
+   * is clipped (text-overflow: ellipsis), which the user still sees. */
+  innerText(css) {
+    return this.execute("return document.querySelector(arguments[0])?.innerText ?? ''", [css]);
+  }
+
+  async attribute(css, name) {
+    return this.cmd("GET", `/element/${await this.find(css)}/attribute/${name}`);
+  }
+
+  async property(css, name) {
+    return this.cmd("GET", `/element/${await this.find(css)}/property/${name}`);
+  }
+
+  async clear(css) {
+    await this.cmd("POST", `/element/${await this.find(css)}/clear`, {});
+  }
+
+  async count(css) {
+    const found = await this.cmd("POST", "/elements", { using: "css selector", value: css });
+    return found.length;
+  }
+
+  /** Polls until `predicate()` resolves truthy; returns its last value. */
+  async until(predicate, timeoutMs, what) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let value;
+      try {
+        value = await predicate();
+      } catch {
+        value = undefined;
+      }
+      if (value) return value;
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await sleep(200);
     }
   }
 

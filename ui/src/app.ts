@@ -1,5 +1,8 @@
 import type { AppInfo, Backend, ModelState } from "./backend";
+import { errorMessage } from "./backend";
 import { h } from "./dom";
+import { DraftsPane } from "./drafts";
+import { DraftEditor } from "./editor";
 import { modelStatus, needsPassphrase, storageStatus } from "./status";
 
 const TOOL_TABS = [
@@ -29,41 +32,16 @@ const TOOL_TABS = [
 export async function mountApp(root: HTMLElement, backend: Backend): Promise<void> {
   const info = await backend.appInfo();
 
-  const kindMenu = h("ul", { id: "kind-menu", class: "kind-menu", role: "menu", hidden: "" });
-  for (const kind of info.doc_kinds) {
-    const item = h("li", { role: "menuitem", tabindex: "-1", "data-kind": kind }, kind);
-    kindMenu.append(item);
-  }
-  const newButton = h(
-    "button",
-    { id: "new-doc", type: "button", "aria-haspopup": "menu", "aria-expanded": "false" },
-    "新建",
-  );
-  const importButton = h(
-    "button",
-    { id: "import-doc", type: "button", disabled: "", title: "草稿库启用后可导入 .docx、.pdf、.txt" },
-    "导入",
-  );
-  const search = h("input", {
-    id: "draft-search",
-    type: "search",
-    placeholder: "搜索草稿",
-    "aria-label": "搜索草稿",
-    disabled: "",
-  });
-  const draftsPane = h(
-    "aside",
-    { id: "pane-drafts", class: "pane drafts", "aria-label": "草稿" },
-    h("header", { class: "pane-header" }, h("h2", {}, "草稿"), newButton, importButton),
-    kindMenu,
-    search,
-    h(
-      "div",
-      { class: "empty", id: "drafts-empty" },
-      h("p", {}, "还没有草稿。"),
-      h("p", {}, "点击“新建”选择文种开始起草，或“导入”已有的 .docx、.pdf、.txt 文件。"),
-    ),
-  );
+  const notice = h("div", { id: "notice", class: "notice", role: "status", hidden: "" });
+  let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  const notify = (text: string, tone: "ok" | "error" = "ok") => {
+    notice.textContent = text;
+    notice.className = `notice ${tone}`;
+    notice.hidden = false;
+    clearTimeout(noticeTimer);
+    // Errors stay until the next notice: the user must be able to read them.
+    if (tone === "ok") noticeTimer = setTimeout(() => (notice.hidden = true), 6000);
+  };
 
   const editorPane = h(
     "main",
@@ -108,10 +86,71 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
     ...panels,
   );
 
+  const editor = new DraftEditor(
+    {
+      backend,
+      info,
+      findingsPanel: panels[0],
+      notify,
+      draftsChanged: () => {
+        drafts.select(editor.id);
+        void drafts.refresh();
+      },
+    },
+    editorPane,
+  );
+
+  /** Leaves the open draft (saving it first); false if saving failed. */
+  const leave = async () => (editor.isOpen ? editor.flush() : true);
+
+  const drafts: DraftsPane = new DraftsPane({
+    backend,
+    info,
+    notify,
+    async openDraft(id) {
+      if (!(await leave())) return;
+      try {
+        const opened = await backend.openDraft(id);
+        editor.open(opened.id, opened.form, opened.history);
+      } catch (error) {
+        notify(`无法打开草稿：${errorMessage(error)}`, "error");
+      }
+    },
+    async newDraft(kind) {
+      if (!(await leave())) return;
+      try {
+        editor.open(null, await backend.newDraft(kind), []);
+        drafts.select(null);
+      } catch (error) {
+        notify(`无法新建：${errorMessage(error)}`, "error");
+      }
+    },
+    async imported(name, bytes) {
+      if (!(await leave())) return;
+      try {
+        const imported = await backend.importFile(name, bytes);
+        editor.open(null, imported.form, []);
+        await editor.save();
+        notify(
+          `已导入 ${name}（${imported.chars} 字），文种：${imported.form.kind}${imported.kind_from_title ? "" : "（未能从标题识别，暂按通知处理，请核对）"}`,
+          "ok",
+        );
+      } catch (error) {
+        notify(`导入失败：${errorMessage(error)}`, "error");
+      }
+    },
+  });
+
   const modelItem = h("span", { id: "status-model", class: "status-item" });
   const storage = storageItem(info.storage);
-  if (needsPassphrase(info.storage)) {
-    draftsPane.append(unlockForm(backend, info.storage, storage));
+  const storeOpened = () => {
+    drafts.setEnabled(true);
+    void drafts.refresh();
+  };
+  if (info.storage.kind === "encrypted") {
+    storeOpened();
+  } else if (needsPassphrase(info.storage)) {
+    drafts.element.append(unlockForm(backend, info.storage, storage, storeOpened));
   }
   const statusBar = h(
     "footer",
@@ -121,15 +160,20 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
     storage,
     h("span", { class: "sep", "aria-hidden": "true" }, "·"),
     modelItem,
+    notice,
     h("span", { class: "version" }, `v${info.version}`),
   );
 
   root.replaceChildren(
-    h("div", { class: "layout" }, draftsPane, editorPane, toolsPane),
+    h("div", { class: "layout" }, drafts.element, editorPane, toolsPane),
     statusBar,
   );
+  // Interactive from here: the cold start is measured to this point.
+  void backend.uiReady().then((ms) => {
+    root.dataset.startupMs = String(ms);
+    statusBar.title = `启动用时 ${ms} 毫秒`;
+  });
 
-  wireKindMenu(newButton, kindMenu, editorPane);
   await backend.watchModel((state) => showModel(modelItem, state));
 }
 
@@ -149,7 +193,12 @@ function showStorage(item: HTMLElement, storage: AppInfo["storage"]): void {
 
 /** The passphrase form: unlocks the store, or protects a new one with a
  * passphrase when no system keyring can hold its key. */
-function unlockForm(backend: Backend, storage: AppInfo["storage"], statusItem: HTMLElement): HTMLElement {
+function unlockForm(
+  backend: Backend,
+  storage: AppInfo["storage"],
+  statusItem: HTMLElement,
+  opened: () => void,
+): HTMLElement {
   const isNew = storage.kind === "failed";
   const input = h("input", {
     id: "unlock-passphrase",
@@ -180,6 +229,7 @@ function unlockForm(backend: Backend, storage: AppInfo["storage"], statusItem: H
     if (result.kind === "encrypted") {
       showStorage(statusItem, result);
       form.remove();
+      opened();
     } else {
       error.textContent = result.kind === "failed" ? result.message : "请输入口令";
     }
@@ -200,26 +250,4 @@ function showModel(item: HTMLElement, state: ModelState): void {
   item.title = status.detail;
   item.dataset.state = state.kind;
   item.className = `status-item ${status.tone}`;
-}
-
-/** 新建 opens the list of the 15 文种; picking one names the new document. */
-function wireKindMenu(button: HTMLButtonElement, menu: HTMLElement, editor: HTMLElement): void {
-  const setOpen = (open: boolean) => {
-    menu.hidden = !open;
-    button.setAttribute("aria-expanded", String(open));
-  };
-  button.addEventListener("click", () => setOpen(menu.hidden));
-  menu.addEventListener("click", (event) => {
-    const item = (event.target as HTMLElement).closest<HTMLElement>("[data-kind]");
-    if (!item?.dataset.kind) return;
-    setOpen(false);
-    editor.replaceChildren(
-      h(
-        "div",
-        { class: "empty", id: "editor-new" },
-        h("p", { class: "empty-title" }, `新建${item.dataset.kind}`),
-        h("p", {}, "要素表单与正文编辑器随草稿库一同启用；在此之前不会保存任何内容。"),
-      ),
-    );
-  });
 }

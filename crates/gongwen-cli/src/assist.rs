@@ -12,7 +12,7 @@ use gongwen_assist::{
     polish::{self, Op, Polished},
     summary::{self, Summary, SummaryConfig},
 };
-use gongwen_domain::{DocKind, Document, WrittenDate, structure::parse_date};
+use gongwen_domain::{DocKind, Document, WrittenDate};
 use gongwen_engine::{ContextConfig, Engine, ModelInfo};
 
 use crate::{
@@ -113,16 +113,8 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
 fn today() -> Option<WrittenDate> {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
-        .ok()?
-        .as_secs();
-    let iso = gongwen_domain::calendar::iso8601_utc(now + 8 * 3600);
-    let (y, rest) = iso.split_once('-')?;
-    let (m, rest) = rest.split_once('-')?;
-    parse_date(&format!(
-        "{y}年{}月{}日",
-        m.trim_start_matches('0'),
-        rest.get(..2)?.trim_start_matches('0')
-    ))
+        .ok()?;
+    Some(gongwen_domain::calendar::beijing_date(now.as_secs()))
 }
 
 fn elements_from(path: &PathBuf) -> Result<Document, Failure> {

@@ -2,7 +2,7 @@ use std::{io::Read, path::PathBuf, process::ExitCode};
 
 use clap::Args;
 use gongwen_domain::{DocKind, KindSource, check_elements, structure, to_plain_text};
-use gongwen_formats::{MAX_TEXT_BYTES, import_text};
+use gongwen_formats::FileType;
 
 use crate::Failure;
 
@@ -72,11 +72,6 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The largest .docx read: far above any real 公文, far below what would
-/// hurt an 8 GB machine.
-const MAX_DOCX_BYTES: u64 = 128 * 1024 * 1024;
-const MAX_PDF_BYTES: u64 = 256 * 1024 * 1024;
-
 /// Reads at most `limit` bytes of `path`; a larger file is refused without
 /// reading all of it.
 fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Failure> {
@@ -108,20 +103,8 @@ fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Failure> 
 }
 
 /// Reads a document file as text, one line per paragraph: .txt/.md in
-/// whatever encoding it came in, or .docx.
+/// whatever encoding it came in, .docx or .pdf.
 pub fn read_text_file(path: &std::path::Path) -> Result<String, Failure> {
-    let extension = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
-    match extension.as_str() {
-        "txt" | "md" | "text" => Ok(import_text(&read_bounded(path, MAX_TEXT_BYTES)?)?.text),
-        "docx" => Ok(gongwen_formats::import_docx(&read_bounded(path, MAX_DOCX_BYTES)?)?.text()),
-        "pdf" => Ok(gongwen_formats::import_pdf(&read_bounded(path, MAX_PDF_BYTES)?)?.text()),
-        _ => Err(Failure::new(
-            "import-unsupported",
-            format!("不支持 .{extension} 文件：目前可读取 .docx、.pdf、.txt、.md 文件"),
-        )),
-    }
+    let file_type = FileType::of(&path.to_string_lossy())?;
+    Ok(file_type.read(&read_bounded(path, file_type.max_bytes())?)?)
 }

@@ -50,13 +50,10 @@ pub fn weekday_name(date: WrittenDate) -> &'static str {
     ][usize::from(weekday(date))]
 }
 
-/// A Unix time as an ISO 8601 UTC timestamp (2026-11-28T15:04:05Z).
-/// Callers read the clock; this only formats.
-pub fn iso8601_utc(unix_seconds: u64) -> String {
-    let days = unix_seconds / 86_400;
-    let secs = unix_seconds % 86_400;
+/// The civil date (year, month, day) of a count of days since 1970-01-01.
+fn civil_from_days(days: i64) -> (i64, u8, u8) {
     // Howard Hinnant's civil-from-days.
-    let z = days as i64 + 719_468;
+    let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
     let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
@@ -65,12 +62,31 @@ pub fn iso8601_utc(unix_seconds: u64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month as u8, day as u8)
+}
+
+/// A Unix time as an ISO 8601 UTC timestamp (2026-11-28T15:04:05Z).
+/// Callers read the clock; this only formats.
+pub fn iso8601_utc(unix_seconds: u64) -> String {
+    let secs = unix_seconds % 86_400;
+    let (year, month, day) = civil_from_days((unix_seconds / 86_400) as i64);
     format!(
         "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
         secs / 3_600,
         secs % 3_600 / 60,
         secs % 60
     )
+}
+
+/// The date in Beijing time (UTC+8) at a Unix time: the day a 公文 is
+/// written on.
+pub fn beijing_date(unix_seconds: u64) -> WrittenDate {
+    let (year, month, day) = civil_from_days(((unix_seconds + 8 * 3_600) / 86_400) as i64);
+    WrittenDate {
+        year: u16::try_from(year).unwrap_or(u16::MAX),
+        month,
+        day,
+    }
 }
 
 #[cfg(test)]
@@ -98,6 +114,9 @@ mod tests {
     fn unix_times_format_as_iso() {
         assert_eq!(iso8601_utc(0), "1970-01-01T00:00:00Z");
         assert_eq!(iso8601_utc(951_782_400), "2000-02-29T00:00:00Z");
+        // 2026-11-28 20:00 UTC is already the 29th in Beijing.
+        assert_eq!(beijing_date(1_795_896_000), d(2026, 11, 29));
+        assert_eq!(iso8601_utc(1_795_896_000), "2026-11-28T20:00:00Z");
         assert_eq!(iso8601_utc(1_795_878_245), "2026-11-28T15:04:05Z");
     }
 

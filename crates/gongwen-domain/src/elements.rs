@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use crate::{DocKind, Document};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Element {
     DocNumber,

@@ -16,4 +16,6 @@ pub use document::{
 };
 pub use elements::{Element, ElementIssue, Presence, check_elements};
 pub use kind::{Direction, DocKind, UnknownDocKind};
-pub use structure::{KindSource, Structured, structure, to_plain_text};
+pub use structure::{
+    KindSource, Part, PlainLine, Structured, body_block, plain_lines, structure, to_plain_text,
+};

@@ -8,6 +8,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::Serialize;
 
 use crate::{
     Block, Classification, DocKind, DocNumber, Document, Layout, SecrecyLevel, Urgency, WrittenDate,
@@ -41,7 +42,6 @@ macro_rules! re {
 
 re!(COPY_NUMBER, r"^\d{6}$");
 re!(CLASSIFICATION, r"^(绝密|机密|秘密)(?:★(.+))?$");
-re!(URGENCY, r"^(特急|加急)$");
 // Accepts common wrong brackets and a stray 第 / leading zeros; the
 // proofreader flags those, the structure still holds them.
 re!(
@@ -68,14 +68,37 @@ re!(H3, r"^(\d+[.．])([^\d].*|)$");
 re!(H4, r"^([（(]\d+[）)])(.*)$");
 re!(PRESENT, r"^(出席|请假|列席)(?:人员)?[：:]\s*(.*)$");
 
+/// 秘密★1年 and the like.
+pub fn parse_classification(line: &str) -> Option<Classification> {
+    let c = CLASSIFICATION.captures(line.trim())?;
+    let level = match &c[1] {
+        "绝密" => SecrecyLevel::TopSecret,
+        "机密" => SecrecyLevel::Confidential,
+        _ => SecrecyLevel::Secret,
+    };
+    Some(Classification {
+        level,
+        period: c.get(2).map(|m| m.as_str().to_owned()),
+    })
+}
+
+/// 特急 or 加急.
+pub fn parse_urgency(line: &str) -> Option<Urgency> {
+    match line.trim() {
+        "特急" => Some(Urgency::Extra),
+        "加急" => Some(Urgency::Urgent),
+        _ => None,
+    }
+}
+
 /// Splits a list of names written with 、 or commas.
-fn split_list(text: &str) -> Vec<String> {
+pub fn split_list(text: &str) -> Vec<String> {
     split_on(text, &['、', '，', ',', '；', ';'])
 }
 
 /// Splits a list of 机关 groups. Groups are separated by commas; 、 joins
 /// the members of one group (各委、办、局), so it does not split.
-fn split_agencies(text: &str) -> Vec<String> {
+pub fn split_agencies(text: &str) -> Vec<String> {
     split_on(text, &['，', ',', '；', ';'])
 }
 
@@ -176,7 +199,8 @@ fn heading(line: &str) -> Option<Block> {
     None
 }
 
-fn body_block(line: &str) -> Block {
+/// One line of 正文 as a block: a numbered heading, or a paragraph.
+pub fn body_block(line: &str) -> Block {
     heading(line).unwrap_or_else(|| Block::Paragraph {
         text: line.to_owned(),
     })
@@ -199,25 +223,11 @@ pub fn structure(text: &str, kind: Option<DocKind>) -> Structured {
     while let Some(line) = lines.get(at) {
         if COPY_NUMBER.is_match(line) && doc.copy_number.is_none() {
             doc.copy_number = Some((*line).to_owned());
-        } else if let Some(c) = CLASSIFICATION
-            .captures(line)
-            .filter(|_| doc.classification.is_none())
+        } else if let Some(c) = parse_classification(line).filter(|_| doc.classification.is_none())
         {
-            let level = match &c[1] {
-                "绝密" => SecrecyLevel::TopSecret,
-                "机密" => SecrecyLevel::Confidential,
-                _ => SecrecyLevel::Secret,
-            };
-            doc.classification = Some(Classification {
-                level,
-                period: c.get(2).map(|m| m.as_str().to_owned()),
-            });
-        } else if let Some(c) = URGENCY.captures(line).filter(|_| doc.urgency.is_none()) {
-            doc.urgency = Some(if &c[1] == "特急" {
-                Urgency::Extra
-            } else {
-                Urgency::Urgent
-            });
+            doc.classification = Some(c);
+        } else if let Some(u) = parse_urgency(line).filter(|_| doc.urgency.is_none()) {
+            doc.urgency = Some(u);
         } else if let Some((number, signer)) =
             parse_doc_number(line).filter(|_| doc.doc_number.is_none())
         {
@@ -395,30 +405,82 @@ fn is_issuer_mark_end(line: &str) -> bool {
     line.ends_with("文件") && line.chars().count() <= 40
 }
 
+/// Which part of a document a line of its plain text comes from, in the
+/// order the parts are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    /// 份号, 密级, 紧急程度, 发文机关标志.
+    Header,
+    /// 发文字号 and 签发人.
+    DocNumber,
+    Title,
+    Recipients,
+    Body,
+    Attendance,
+    Attachments,
+    Signature,
+    Date,
+    Note,
+    Cc,
+    /// 印发机关和印发日期.
+    Imprint,
+}
+
+/// One line of a document's plain text and the part it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlainLine {
+    pub part: Part,
+    pub text: String,
+}
+
 /// The document as plain text in the standard order: what 一键排版 reads
 /// back to the same structure.
 pub fn to_plain_text(doc: &Document) -> String {
-    let mut out: Vec<String> = Vec::new();
-    out.extend(doc.copy_number.clone());
-    out.extend(doc.classification.as_ref().map(Classification::to_standard));
-    out.extend(doc.urgency.map(|u| u.name().to_owned()));
-    out.extend(doc.issuer_marks.iter().cloned());
+    plain_lines(doc)
+        .into_iter()
+        .map(|l| l.text)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// `to_plain_text` line by line, each line with its part, so a finding on
+/// the whole text can be traced back to the element it is in.
+pub fn plain_lines(doc: &Document) -> Vec<PlainLine> {
+    let mut out: Vec<PlainLine> = Vec::new();
+    let mut push = |part: Part, text: String| out.push(PlainLine { part, text });
+    let header = [
+        doc.copy_number.clone(),
+        doc.classification.as_ref().map(Classification::to_standard),
+        doc.urgency.map(|u| u.name().to_owned()),
+    ];
+    for line in header.into_iter().flatten() {
+        push(Part::Header, line);
+    }
+    for line in &doc.issuer_marks {
+        push(Part::Header, line.clone());
+    }
     if let Some(number) = &doc.doc_number {
         let mut line = number.to_standard();
         if !doc.signers.is_empty() {
             line.push_str(&format!(" 签发人：{}", doc.signers.join("、")));
         }
-        out.push(line);
+        push(Part::DocNumber, line);
     } else if !doc.signers.is_empty() {
-        out.push(format!("签发人：{}", doc.signers.join("、")));
+        push(
+            Part::DocNumber,
+            format!("签发人：{}", doc.signers.join("、")),
+        );
     }
     if !doc.title.is_empty() {
-        out.push(doc.title.clone());
+        push(Part::Title, doc.title.clone());
     }
     if !doc.recipients.is_empty() {
-        out.push(format!("{}：", doc.recipients.join("，")));
+        push(Part::Recipients, format!("{}：", doc.recipients.join("，")));
     }
-    out.extend(doc.body.iter().map(Block::to_text));
+    for block in &doc.body {
+        push(Part::Body, block.to_text());
+    }
     if let Some(a) = &doc.attendance {
         for (label, names) in [
             ("出席", &a.present),
@@ -426,32 +488,41 @@ pub fn to_plain_text(doc: &Document) -> String {
             ("列席", &a.observers),
         ] {
             if !names.is_empty() {
-                out.push(format!("{label}：{}", names.join("、")));
+                push(Part::Attendance, format!("{label}：{}", names.join("、")));
             }
         }
     }
     match doc.attachments.as_slice() {
         [] => {}
-        [one] => out.push(format!("附件：{one}")),
+        [one] => push(Part::Attachments, format!("附件：{one}")),
         many => {
             for (i, name) in many.iter().enumerate() {
-                out.push(if i == 0 {
-                    format!("附件：1. {name}")
-                } else {
-                    format!("{}. {name}", i + 1)
-                });
+                push(
+                    Part::Attachments,
+                    if i == 0 {
+                        format!("附件：1. {name}")
+                    } else {
+                        format!("{}. {name}", i + 1)
+                    },
+                );
             }
         }
     }
-    out.extend(doc.signature.iter().cloned());
-    out.extend(doc.date.map(|d| d.to_standard()));
-    out.extend(doc.note.as_ref().map(|n| format!("（{n}）")));
+    for line in &doc.signature {
+        push(Part::Signature, line.clone());
+    }
+    if let Some(date) = doc.date {
+        push(Part::Date, date.to_standard());
+    }
+    if let Some(note) = &doc.note {
+        push(Part::Note, format!("（{note}）"));
+    }
     if !doc.cc.is_empty() {
-        out.push(format!("抄送：{}。", doc.cc.join("，")));
+        push(Part::Cc, format!("抄送：{}。", doc.cc.join("，")));
     }
     if let Some(by) = &doc.printed_by {
         let on = doc.printed_on.map(|d| d.to_standard()).unwrap_or_default();
-        out.push(format!("{by} {on}印发"));
+        push(Part::Imprint, format!("{by} {on}印发"));
     }
-    out.join("\n")
+    out
 }

@@ -2,6 +2,7 @@
 //! no IO of their own, so hostile input is bounded by what the caller reads.
 
 mod docx;
+mod named;
 mod pdf;
 mod txt;
 
@@ -10,6 +11,7 @@ pub use docx::{
     import_docx,
 };
 
+pub use named::FileType;
 pub use pdf::{ImportedPdf, char_accuracy, import_pdf};
 pub use txt::{DetectedEncoding, ImportedText, MAX_TEXT_BYTES, import_text};
 
@@ -29,6 +31,8 @@ pub enum ImportError {
     Binary,
     #[error("无法识别文件的文字编码（既不是 UTF-8/UTF-16，也不是 GB18030/GBK）")]
     UnknownEncoding,
+    #[error("不支持 .{0} 文件：目前可读取 .docx、.pdf、.txt、.md 文件")]
+    Unsupported(String),
 }
 
 impl ImportError {
@@ -41,6 +45,7 @@ impl ImportError {
             ImportError::Damaged(_) => "import-damaged",
             ImportError::EncryptedPdf => "import-pdf-encrypted",
             ImportError::Scanned => "import-scanned",
+            ImportError::Unsupported(_) => "import-unsupported",
         }
     }
 }

@@ -1,8 +1,71 @@
-import type { AppInfo, Backend, ModelState, StorageStatus } from "./index";
+import type {
+  AppInfo,
+  Backend,
+  Checked,
+  DraftFilter,
+  DraftForm,
+  DraftSummary,
+  Exported,
+  Feedback,
+  Finding,
+  Imported,
+  ModelState,
+  OpenedDraft,
+  RevisionSummary,
+  RevisionView,
+  Saved,
+  StorageStatus,
+} from "./index";
 
-/** An in-memory backend for UI tests: the test pushes model states. */
+export function emptyForm(kind: string): DraftForm {
+  return {
+    kind,
+    layout: "standard",
+    copy_number: "",
+    classification: "",
+    urgency: "",
+    issuer: "",
+    doc_number: "",
+    signers: "",
+    title: "",
+    recipients: "",
+    body: "",
+    attachments: "",
+    signature: "",
+    date: "",
+    sealed: false,
+    note: "",
+    cc: "",
+    printed_by: "",
+    printed_on: "",
+    present: "",
+    absent: "",
+    observers: "",
+  };
+}
+
+interface Stored {
+  kind: string;
+  revisions: { id: number; at: string; form: DraftForm }[];
+  deleted: boolean;
+}
+
+/** An in-memory backend for UI tests. The store keeps revisions; the
+ * "proofreader" flags the words in `typos` (the real rules are tested in
+ * Rust and through the real window). */
 export class FakeBackend implements Backend {
   private listeners: ((state: ModelState) => void)[] = [];
+  drafts = new Map<number, Stored>();
+  private nextId = 1;
+  private nextRevision = 1;
+  feedback: { feedback: Feedback; ignoreAlways: boolean }[] = [];
+  exports: { form: DraftForm; id: number | null; against: number | null }[] = [];
+  proofreadCalls = 0;
+  saveCalls = 0;
+  typos: Record<string, string> = { 布署: "部署" };
+  /** Makes the next save fail, as a full disk would. */
+  failNextSave = false;
+
   constructor(
     public info: AppInfo,
     private state: ModelState,
@@ -10,6 +73,10 @@ export class FakeBackend implements Backend {
 
   async appInfo(): Promise<AppInfo> {
     return this.info;
+  }
+
+  async uiReady(): Promise<number> {
+    return 42;
   }
 
   async watchModel(onState: (state: ModelState) => void): Promise<void> {
@@ -31,5 +98,147 @@ export class FakeBackend implements Backend {
   push(state: ModelState): void {
     this.state = state;
     for (const listener of this.listeners) listener(state);
+  }
+
+  private summary(id: number, d: Stored): DraftSummary {
+    const latest = d.revisions[d.revisions.length - 1];
+    return { id, kind: d.kind, title: latest.form.title, updated_at: latest.at, revisions: d.revisions.length };
+  }
+
+  private history(d: Stored): RevisionSummary[] {
+    // Oldest first, as the real store answers.
+    return d.revisions.map((r) => ({ id: r.id, created_at: r.at, chars: r.form.body.length }));
+  }
+
+  private get(id: number): Stored {
+    const d = this.drafts.get(id);
+    if (!d) throw { code: "store-no-such-draft", message: `没有编号为 ${id} 的草稿` };
+    return d;
+  }
+
+  async listDrafts(query: string, filter: DraftFilter): Promise<DraftSummary[]> {
+    return [...this.drafts.entries()]
+      .filter(([, d]) => !d.deleted)
+      .filter(([, d]) => {
+        const form = d.revisions[d.revisions.length - 1].form;
+        return query === "" || form.title.includes(query) || form.body.includes(query);
+      })
+      .filter(([, d]) => !filter.kind || d.kind === filter.kind)
+      .map(([id, d]) => this.summary(id, d))
+      .reverse();
+  }
+
+  async newDraft(kind: string): Promise<DraftForm> {
+    return { ...emptyForm(kind), issuer: "××市人民政府办公室文件", signature: "××市人民政府办公室", date: "2026年11月29日" };
+  }
+
+  async openDraft(id: number): Promise<OpenedDraft> {
+    const d = this.get(id);
+    return { id, form: { ...d.revisions[d.revisions.length - 1].form }, history: this.history(d) };
+  }
+
+  async saveDraft(id: number | null, form: DraftForm): Promise<Saved> {
+    this.saveCalls++;
+    if (this.failNextSave) {
+      this.failNextSave = false;
+      throw { code: "store-io", message: "磁盘已满" };
+    }
+    const draftId = id ?? this.nextId++;
+    const d = this.drafts.get(draftId) ?? { kind: form.kind, revisions: [], deleted: false };
+    const revision = this.nextRevision++;
+    d.revisions.push({ id: revision, at: new Date(Date.UTC(2026, 10, 29, 1, revision)).toISOString(), form: { ...form } });
+    this.drafts.set(draftId, d);
+    return { id: draftId, revision, field_problems: [] };
+  }
+
+  async draftHistory(id: number): Promise<RevisionSummary[]> {
+    return this.history(this.get(id));
+  }
+
+  async viewRevision(id: number, revision: number): Promise<RevisionView> {
+    const d = this.get(id);
+    const old = d.revisions.find((r) => r.id === revision)!.form;
+    const latest = d.revisions[d.revisions.length - 1].form;
+    const diff =
+      old.body === latest.body
+        ? [{ op: "equal" as const, text: old.body }]
+        : [
+            { op: "delete" as const, text: old.body },
+            { op: "insert" as const, text: latest.body },
+          ];
+    return { revision, form: old, diff };
+  }
+
+  async restoreRevision(id: number, revision: number): Promise<OpenedDraft> {
+    const d = this.get(id);
+    const old = d.revisions.find((r) => r.id === revision)!.form;
+    await this.saveDraft(id, old);
+    return this.openDraft(id);
+  }
+
+  async deleteDraft(id: number): Promise<void> {
+    this.get(id).deleted = true;
+  }
+
+  async deletedDrafts(): Promise<DraftSummary[]> {
+    return [...this.drafts.entries()].filter(([, d]) => d.deleted).map(([id, d]) => this.summary(id, d));
+  }
+
+  async undeleteDraft(id: number): Promise<void> {
+    this.get(id).deleted = false;
+  }
+
+  async proofread(form: DraftForm): Promise<Checked> {
+    this.proofreadCalls++;
+    const findings: Finding[] = [];
+    for (const [wrong, right] of Object.entries(this.typos)) {
+      let at = form.body.indexOf(wrong);
+      while (at >= 0) {
+        findings.push({
+          rule: "typo.misused",
+          category: "错别字",
+          severity: "error",
+          message: `“${wrong}”应为“${right}”`,
+          suggestion: right,
+          original: wrong,
+          part: "body",
+          field: "body",
+          from: at,
+          to: at + wrong.length,
+        });
+        at = form.body.indexOf(wrong, at + wrong.length);
+      }
+    }
+    if (form.title.endsWith("。")) {
+      const at = form.title.length - 1;
+      findings.push({
+        rule: "kind.title-punctuation",
+        category: "文种规范",
+        severity: "error",
+        message: "标题末尾不用标点",
+        suggestion: "",
+        original: "。",
+        part: "title",
+        field: "title",
+        from: at,
+        to: at + 1,
+      });
+    }
+    return { findings, element_issues: [], field_problems: [], chars: form.body.length };
+  }
+
+  async recordFeedback(feedback: Feedback, ignoreAlways: boolean): Promise<void> {
+    this.feedback.push({ feedback, ignoreAlways });
+  }
+
+  async importFile(_name: string, bytes: Uint8Array): Promise<Imported> {
+    const text = new TextDecoder().decode(bytes);
+    const [title, ...body] = text.split("\n");
+    return { form: { ...emptyForm("通知"), title, body: body.join("\n") }, kind_from_title: title.endsWith("通知"), chars: text.length };
+  }
+
+  async exportDraft(form: DraftForm, id: number | null, against: number | null): Promise<Exported> {
+    this.exports.push({ form, id, against });
+    return { path: `/导出/${form.title}.docx`, bytes: 1000 };
   }
 }

@@ -1,0 +1,20 @@
+//! The desktop app's logic, pure: no window, no disk, no model. The Tauri
+//! commands in `src-tauri` call these and pass the results on as data.
+//!
+//! - `form`: the element form the user edits (every element a string, the
+//!   body as the editor's text) and its exact conversion to a `Document`.
+//! - `check`: proofreading the whole document with each finding traced back
+//!   to the field it is in, with offsets the editor can use.
+//! - `diff`: what changed between two revisions.
+//! - `drafts`: defaults of a new draft from the unit profile, the draft
+//!   list's filters, export file names.
+
+pub mod check;
+pub mod diff;
+pub mod drafts;
+pub mod form;
+
+pub use check::{Checked, Located, proofread};
+pub use diff::{DiffOp, diff_lines};
+pub use drafts::{DraftFilter, export_file_name, new_form};
+pub use form::{DraftForm, FieldProblem};
