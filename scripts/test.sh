@@ -43,6 +43,6 @@ fi
 cargo build --quiet -p gongwen-app
 GONGWEN_APP="$CARGO_TARGET_DIR/debug/gongwen-app" \
   GONGWEN_E2E_OUT="$CARGO_TARGET_DIR/e2e" \
-  xvfb-run -a -s "-screen 0 1440x900x24" node --test tests/e2e/
+  xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
 
 step "全部通过"

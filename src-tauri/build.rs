@@ -20,6 +20,12 @@ fn main() {
         "record_feedback",
         "import_file",
         "export_draft",
+        "preview_draft",
+        "diff_text",
+        "generate_draft",
+        "polish_text",
+        "summarize_draft",
+        "stop_job",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -12,6 +12,7 @@ use tauri::{State, ipc::Channel};
 
 use crate::{
     AppState,
+    assist::{self, JobEvent},
     dto::{
         ApiError, AppInfo, Exported, Imported, ModelStateDto, OpenedDraft, RevisionView, Saved,
         StorageStatus,
@@ -265,4 +266,65 @@ pub fn export_draft(
         path: shown,
         bytes: bytes.len(),
     })
+}
+
+/// The pages of the form's document as the .docx export lays them out.
+#[tauri::command(async)]
+pub fn preview_draft(form: DraftForm) -> gongwen_formats::Preview {
+    gongwen_formats::preview(&form.to_document().0)
+}
+
+/// What changed between two texts, line by line (a suggestion against the
+/// body it would replace).
+#[tauri::command(async)]
+pub fn diff_text(old: String, new: String) -> Vec<gongwen_desk::DiffOp> {
+    diff_lines(&old, &new)
+}
+
+/// Starts drafting the body from the user's 要点; the text streams over
+/// `on_event`, the suggestion comes last. Returns the job's id for 停止.
+#[tauri::command]
+pub fn generate_draft(
+    state: State<'_, AppState>,
+    form: DraftForm,
+    brief: String,
+    on_event: Channel<JobEvent>,
+) -> u64 {
+    assist::start_draft(
+        &state.jobs,
+        state.engine.clone(),
+        form,
+        brief,
+        files::today(),
+        on_event,
+    )
+}
+
+/// Starts polishing a selection in a style (润色, 精简, 扩写, 公文语体).
+#[tauri::command]
+pub fn polish_text(
+    state: State<'_, AppState>,
+    text: String,
+    style: String,
+    on_event: Channel<JobEvent>,
+) -> u64 {
+    assist::start_polish(&state.jobs, state.engine.clone(), text, style, on_event)
+}
+
+/// Summarizes the open document (points citing their paragraphs, and the
+/// tasks in it); steps and the result arrive over `on_event`.
+#[tauri::command]
+pub fn summarize_draft(
+    state: State<'_, AppState>,
+    form: DraftForm,
+    on_event: Channel<JobEvent>,
+) -> u64 {
+    assist::start_summary(&state.jobs, state.engine.clone(), form, on_event)
+}
+
+/// 停止: the job ends after the token in flight; what it wrote so far
+/// still comes back as a suggestion.
+#[tauri::command]
+pub fn stop_job(state: State<'_, AppState>, id: u64) -> bool {
+    state.jobs.stop(id)
 }

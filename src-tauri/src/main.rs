@@ -4,6 +4,7 @@
 // Keeps a console window from opening next to the app on Windows builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+mod assist;
 mod commands;
 mod dto;
 mod files;
@@ -12,7 +13,8 @@ mod storage;
 use gongwen_engine::{ContextConfig, Engine, LoadRequest, ModelState, WorkerCommand};
 
 pub struct AppState {
-    pub engine: Engine,
+    pub engine: std::sync::Arc<Engine>,
+    pub jobs: std::sync::Arc<assist::Jobs>,
     pub storage: storage::Storage,
     /// When the process started: the window reports when it became
     /// interactive, and the cold start is measured from here.
@@ -65,7 +67,8 @@ fn main() {
         });
     }
     let state = AppState {
-        engine,
+        engine: std::sync::Arc::new(engine),
+        jobs: std::sync::Arc::default(),
         storage,
         started,
     };
@@ -90,6 +93,12 @@ fn main() {
             commands::record_feedback,
             commands::import_file,
             commands::export_draft,
+            commands::preview_draft,
+            commands::diff_text,
+            commands::generate_draft,
+            commands::polish_text,
+            commands::summarize_draft,
+            commands::stop_job,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -44,7 +44,9 @@ async function shot(name) {
   console.log(`screenshot: ${file} (${png.length} bytes)`);
 }
 
-const bodyText = () => session.execute("return document.querySelector('.cm-content').innerText");
+// The body's text; an empty editor shows a placeholder, which is not text.
+const bodyText = () =>
+  session.execute("const c = document.querySelector('.cm-content'); return c.querySelector('.cm-placeholder') ? '' : c.innerText");
 
 before(async () => {
   // A port unlikely to clash with another run on the same machine.
@@ -95,22 +97,55 @@ test("新建 通知 opens its element form", async () => {
   assert.match(await session.property("#field-date", "value"), /^\d{4}年\d{1,2}月\d{1,2}日$/);
 });
 
-test("elements and a body with a planted typo: the typo is marked and the fix accepted", async () => {
+test("elements filled; the model drafts the body, streaming, and 停止 stops it", async () => {
   await session.type("#field-issuer", `${ISSUER}文件`);
   await session.type("#field-title", TITLE);
   await session.type("#field-recipients", "各区人民政府，市政府各部门");
   await session.type("#field-signature", ISSUER);
+  await session.click("#tab-draft");
+  await session.type("#brief", "12月10日前各单位完成冬季安全生产自查，重点检查消防和燃气安全，结果报市政府办公室。");
+  await session.click("#generate");
+  assert.equal(await session.displayed("#stop"), true);
+  // It streams: text shows while the job runs, with its speed.
+  await session.until(async () => (await session.innerText("#draft-stream")).length > 0, 90_000, "the first streamed text");
+  assert.equal(await session.displayed("#stop"), true, "still generating when the first text shows");
+  await session.until(async () => /词元\/秒/.test(await session.innerText("#draft-speed")), 30_000, "the speed");
+  assert.match(await session.innerText("#status-model"), /正在生成|就绪/);
+  await shot("02-ai-draft-streaming");
+  const stoppedAt = Date.now();
+  await session.click("#stop");
+  // 停止 ends it at once (a whole answer would take a minute or more).
+  await session.until(() => session.displayed("#draft-result"), 15_000, "the suggestion after 停止");
+  console.log(`停止 took effect in ${Date.now() - stoppedAt} ms; ${await session.innerText("#draft-speed")}`);
+  assert.equal(await session.displayed("#stop"), false);
+  // What is offered is the body the checks kept; nothing is applied yet.
+  assert.match(await session.innerText("#draft-result"), /建议正文|文种框架/);
+  assert.equal((await bodyText()).trim(), "");
+  const offered = await session.execute(
+    "return [...document.querySelectorAll('#draft-diff .diff-insert')].map((d) => d.textContent.slice(2)).join('\\n')",
+  );
+  await session.click("#accept-draft");
+  await session.until(async () => (await bodyText()).trim() === offered.trim(), 5_000, "the accepted draft in the body");
+});
+
+test("a planted typo is marked in place and the fix accepted", async () => {
+  await session.click("#tab-proofread");
+  // The model's text makes way for the document's real body (select all, delete).
   await session.click(".cm-content");
-  await session.type(".cm-content", `为切实做好冬季安全生产工作，现将有关事项通知如下。${ENTER}一、压实工作责任${ENTER}各单位要认真落实工作布署，于12月10日前完成自查。`);
-  const mark = await session.until(() => session.count(".cm-content .finding").then((n) => n > 0), 15_000, "the typo to be marked");
-  assert.ok(mark);
-  const item = '#panel-proofread .finding-item[data-rule^="typo"]';
-  assert.match(await session.text(item), /布署/);
-  await shot("02-editor-with-finding");
+  await session.type(".cm-content", `${CTRL}a${NULL_KEY}\uE017`);
+  await session.type(
+    ".cm-content",
+    `为切实做好冬季安全生产工作，现将有关事项通知如下。${ENTER}一、压实工作责任${ENTER}各单位要认真落实工作布署，于12月10日前完成自查。`,
+  );
+  await session.until(() => session.count(".cm-content .finding").then((n) => n > 0), 15_000, "the typo to be marked");
+  const item = '#panel-proofread .finding-item[data-original="布署"]';
+  await session.until(() => session.count(item).then((n) => n === 1), 10_000, "the typo in the findings panel");
+  assert.match(await session.innerText(item), /部署/);
+  await shot("03-editor-with-finding");
   await session.click(`${item} [data-action="accept"]`);
   const fixed = await session.until(async () => (await bodyText()).includes("落实工作部署") && (await bodyText()), 5_000, "the fix in the body");
   assert.doesNotMatch(fixed, /布署/);
-  await session.until(async () => !(await session.text("#panel-proofread")).includes("布署"), 10_000, "the finding to go");
+  await session.until(async () => (await session.count(item)) === 0, 10_000, "the finding to go");
 });
 
 test("Ctrl+S saves a revision; a second edit saves another", async () => {
@@ -123,12 +158,46 @@ test("Ctrl+S saves a revision; a second edit saves another", async () => {
   const second = await session.waitForText("#save-state", (t) => t !== first && /已保存 · 修订 \d+/.test(t), 10_000);
   assert.notEqual(second, first);
   await session.click("#show-history");
-  await session.until(() => session.count("#history-list li").then((n) => n === 2), 10_000, "two revisions in the history");
+  await session.until(() => session.count("#history-list li").then((n) => n >= 2), 10_000, "revisions in the history");
   await session.click("#history-list li:nth-child(2) button");
   const diff = await session.waitForText("#revision-diff", (t) => t.includes("+ 二、加强隐患排查"), 10_000);
   assert.match(diff, /\+ 二、加强隐患排查/);
-  await shot("03-history");
+  await shot("04-history");
   await session.click("#close-history");
+});
+
+test("版式预览 shows the pages as the export lays them out", async () => {
+  await session.click("#tab-preview");
+  const summary = await session.until(async () => {
+    const text = await session.innerText("#preview-summary");
+    return /^共 \d+ 页$/.test(text) && text;
+  }, 10_000, "the preview");
+  assert.match(summary, /共 1 页/);
+  assert.match(await session.innerText(".page"), new RegExp(TITLE.slice(0, 8)));
+  await shot("05-preview");
+});
+
+test("摘要 cites its paragraphs, and a citation shows its source", async () => {
+  await session.click("#tab-summary");
+  await session.click("#summarize");
+  await session.until(() => session.count("#summary-mode"), 180_000, "the summary");
+  const points = await session.count("#summary-points li");
+  const tasks = await session.count("#tasks-table tbody tr");
+  console.log(`summary: ${await session.innerText("#summary-mode")}; ${tasks} tasks`);
+  assert.ok(points > 0, "at least one point");
+  // The deadline sentence is a task: 任务 / 时限 / 责任单位.
+  assert.match(await session.innerText("#tasks-table"), /12月10日前/);
+  const cite = await session.execute(
+    "const b = document.querySelector('#summary-points li button.cite'); b.click(); return b.dataset.paragraph + ' ' + b.title",
+  );
+  console.log(`citation followed: 段${cite}`);
+  await session.until(
+    async () => (await session.count(".cm-line.cm-cited")) > 0 || (await session.count(".field-row.cited")) > 0,
+    5_000,
+    "the cited source highlighted",
+  );
+  await shot("06-summary");
+  await session.click("#tab-proofread");
 });
 
 test("export writes a GB/T 9704 .docx that imports back with the same text", async () => {
@@ -162,10 +231,10 @@ test("after quitting and restarting, the draft and its revisions are still there
   await session.until(async () => (await session.property("#field-title", "value")) === TITLE, 10_000, "the draft to open");
   assert.match(await bodyText(), /二、加强隐患排查/);
   await session.click("#show-history");
-  await session.until(() => session.count("#history-list li").then((n) => n === 2), 10_000, "its two revisions");
+  await session.until(() => session.count("#history-list li").then((n) => n >= 2), 10_000, "its revisions");
   await session.click("#close-history");
   // Full-text search finds it by a phrase of its body.
   await session.type("#draft-search", "隐患排查");
   await session.until(() => session.count("#draft-list li").then((n) => n >= 1), 5_000, "a search hit");
-  await shot("04-reopened-draft");
+  await shot("07-reopened-draft");
 });

@@ -1,8 +1,11 @@
 import type { AppInfo, Backend, ModelState } from "./backend";
 import { errorMessage } from "./backend";
 import { h } from "./dom";
+import { AiPanel } from "./ai-panel";
 import { DraftsPane } from "./drafts";
 import { DraftEditor } from "./editor";
+import { PreviewPanel } from "./preview-panel";
+import { SummaryPanel } from "./summary-panel";
 import { modelStatus, needsPassphrase, storageStatus } from "./status";
 
 const TOOL_TABS = [
@@ -96,6 +99,9 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
         drafts.select(editor.id);
         void drafts.refresh();
       },
+      checked: () => {
+        if (preview.visible) void preview.refresh();
+      },
     },
     editorPane,
   );
@@ -142,6 +148,27 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
   });
 
   const modelItem = h("span", { id: "status-model", class: "status-item" });
+  let modelState: ModelState | null = null;
+  new AiPanel(
+    {
+      backend,
+      editor,
+      notify,
+      generating(tokensPerSecond) {
+        if (tokensPerSecond === null) {
+          if (modelState) showModel(modelItem, modelState);
+          return;
+        }
+        modelItem.textContent = `模型：正在生成 · ${tokensPerSecond.toFixed(1)} 词元/秒`;
+        modelItem.className = "status-item busy";
+        modelItem.dataset.state = "generating";
+      },
+    },
+    panels[1],
+  );
+  new SummaryPanel({ backend, editor, notify }, panels[2]);
+  const preview = new PreviewPanel(backend, editor, panels[3]);
+  tabList.querySelector("#tab-preview")!.addEventListener("click", () => void preview.refresh());
   const storage = storageItem(info.storage);
   const storeOpened = () => {
     drafts.setEnabled(true);
@@ -174,7 +201,10 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
     statusBar.title = `启动用时 ${ms} 毫秒`;
   });
 
-  await backend.watchModel((state) => showModel(modelItem, state));
+  await backend.watchModel((state) => {
+    modelState = state;
+    showModel(modelItem, state);
+  });
 }
 
 function storageItem(storage: AppInfo["storage"]): HTMLElement {

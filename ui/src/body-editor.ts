@@ -67,6 +67,27 @@ class MissingMark extends WidgetType {
   }
 }
 
+const setCited = StateEffect.define<number | null>();
+
+/** The body line a summary citation points at, highlighted. */
+const citedField = StateField.define<DecorationSet>({
+  create: () => Decoration.none,
+  update(cited, tr) {
+    cited = cited.map(tr.changes);
+    for (const effect of tr.effects) {
+      if (!effect.is(setCited)) continue;
+      if (effect.value === null || effect.value >= tr.state.doc.lines) {
+        cited = Decoration.none;
+      } else {
+        const line = tr.state.doc.line(effect.value + 1);
+        cited = Decoration.set([Decoration.line({ class: "cm-cited" }).range(line.from)]);
+      }
+    }
+    return cited;
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
 export class BodyEditor {
   readonly view: EditorView;
   private quiet = false;
@@ -83,6 +104,7 @@ export class BodyEditor {
           EditorView.contentAttributes.of({ "aria-label": "正文", spellcheck: "false", lang: "zh-CN" }),
           placeholder("在此输入正文，每段一行。“一、”“（一）”“1.”“（1）”开头的行是各级标题。"),
           marksField,
+          citedField,
           EditorView.updateListener.of((update) => {
             if (update.docChanged && !this.quiet) onChange(this.text);
           }),
@@ -124,6 +146,17 @@ export class BodyEditor {
   reveal(from: number, to: number): void {
     this.view.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
     this.view.focus();
+  }
+
+  /** Highlights a line (0-based) and scrolls it into view. */
+  highlightLine(line: number): void {
+    const doc = this.view.state.doc;
+    if (line >= doc.lines) return;
+    const at = doc.line(line + 1);
+    this.view.dispatch({
+      effects: [setCited.of(line), EditorView.scrollIntoView(at.from, { y: "center" })],
+      selection: { anchor: at.from },
+    });
   }
 
   /** Inserts text at the cursor, replacing the selection. */

@@ -22,6 +22,8 @@ export interface EditorHost {
   notify(text: string, tone?: "ok" | "error"): void;
   /** A save or delete changed the draft list. */
   draftsChanged(): void;
+  /** A check of the current text finished (the preview follows it). */
+  checked?(): void;
 }
 
 type Control = HTMLInputElement | HTMLTextAreaElement;
@@ -266,6 +268,7 @@ export class DraftEditor {
     if (seq !== this.checkSeq || !this.form) return;
     this.checked = checked;
     this.showFindings();
+    this.host.checked?.();
   }
 
   private visible(): Finding[] {
@@ -351,7 +354,42 @@ export class DraftEditor {
     if (finding.from !== null && finding.to !== null) control.setSelectionRange(finding.from, finding.to);
   }
 
-  /** Inserts model text or an import into the body, as one undoable edit. */
+  /** Takes a drafted suggestion the user accepted: the body as one undoable
+   * edit, and the title and 主送 where the user left them empty. */
+  applyDraft(suggested: DraftForm): boolean {
+    if (!this.form || !this.body) return false;
+    for (const key of ["title", "recipients"] as const) {
+      const control = this.controls.get(key);
+      if (control && !control.value.trim() && suggested[key].trim()) {
+        control.value = suggested[key];
+        control.closest<HTMLElement>(".field-row")!.hidden = false;
+      }
+    }
+    this.body.replace([{ from: 0, to: this.body.text.length, insert: suggested.body }]);
+    this.changed();
+    return true;
+  }
+
+  /** Shows where a summary's citation points: the body line highlighted,
+   * or the element's field focused. */
+  revealPlace(place: { field: string; line: number | null }): void {
+    if (place.field === "body" && place.line !== null) {
+      for (const other of this.pane.querySelectorAll(".field-row.cited")) other.classList.remove("cited");
+      this.body?.highlightLine(place.line);
+      return;
+    }
+    const control = this.controls.get(place.field as FormField);
+    if (!control) return;
+    const row = control.closest<HTMLElement>(".field-row")!;
+    row.hidden = false;
+    // The mark stays until the next citation is followed.
+    for (const other of this.pane.querySelectorAll(".field-row.cited")) other.classList.remove("cited");
+    row.classList.add("cited");
+    row.scrollIntoView({ block: "center" });
+    control.focus();
+  }
+
+  /** The body editor, for the AI panel's selection and fixes. */
   bodyEditor(): BodyEditor | null {
     return this.body;
   }

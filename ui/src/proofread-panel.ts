@@ -38,7 +38,12 @@ export function renderFindings(
     const group = h("section", { class: "finding-group" }, h("h3", {}, `${category}（${list.length}）`));
     for (const f of list) {
       const index = findings.indexOf(f);
-      const item = h("div", { class: `finding-item severity-${f.severity}`, "data-index": String(index), "data-rule": f.rule });
+      const item = h("div", {
+        class: `finding-item severity-${f.severity}`,
+        "data-index": String(index),
+        "data-rule": f.rule,
+        "data-original": f.original,
+      });
       const head = h("div", { class: "finding-head" }, h("span", { class: "severity" }, SEVERITY[f.severity]), h("span", { class: "message" }, f.message));
       head.addEventListener("click", () => actions.reveal(f));
       item.append(head);

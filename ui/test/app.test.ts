@@ -34,6 +34,7 @@ describe("main window", () => {
     expect(document.querySelector<HTMLElement>("#panel-preview")!.hidden).toBe(false);
     expect(document.querySelector<HTMLElement>("#panel-proofread")!.hidden).toBe(true);
     expect(text("#panel-preview")).toContain("22 行");
+    expect(text("#preview-summary")).toContain("打开或新建公文后显示版式");
   });
 
   it("shows offline, the encrypted store, and follows the model state", () => {

@@ -156,6 +156,20 @@ describe("drafting in the editor", () => {
     expect(backend.exports[0]).toMatchObject({ id: 1, against: 1 });
   });
 
+  it("版式预览 draws the pages in millimetres and follows the text", async () => {
+    typeInField("#field-title", "关于开展检查的通知");
+    typeInBody("各单位要认真落实。");
+    $("#tab-preview").click();
+    await vi.waitFor(() => expect(text("#preview-summary")).toBe("共 1 页"));
+    const title = document.querySelector<HTMLElement>(".page .page-line")!;
+    expect(title.textContent).toBe("关于开展检查的通知");
+    expect(title.style.height).toBe("10.2mm");
+    expect(text(".page-number")).toBe("— 1 —");
+    typeInBody("第二段。");
+    await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 10);
+    await vi.waitFor(() => expect(text(".page")).toContain("各单位要认真落实。第二段。"));
+  });
+
   it("deletes to the recycle bin and brings it back", async () => {
     typeInField("#field-title", "待删除的通知");
     ctrlS();

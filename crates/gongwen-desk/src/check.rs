@@ -37,7 +37,7 @@ pub struct Checked {
 }
 
 /// The fields a part's line may come from.
-fn fields_of(part: Part) -> &'static [&'static str] {
+pub(crate) fn fields_of(part: Part) -> &'static [&'static str] {
     match part {
         Part::Header => &["copy_number", "classification", "urgency", "issuer"],
         Part::DocNumber => &["doc_number", "signers"],

@@ -6,6 +6,8 @@
 //! - `check`: proofreading the whole document with each finding traced back
 //!   to the field it is in, with offsets the editor can use.
 //! - `diff`: what changed between two revisions.
+//! - `places`: where each paragraph is in the form, for a summary's
+//!   citations.
 //! - `drafts`: defaults of a new draft from the unit profile, the draft
 //!   list's filters, export file names.
 
@@ -13,8 +15,10 @@ pub mod check;
 pub mod diff;
 pub mod drafts;
 pub mod form;
+pub mod places;
 
 pub use check::{Checked, Located, proofread};
 pub use diff::{DiffOp, diff_lines};
 pub use drafts::{DraftFilter, export_file_name, new_form};
 pub use form::{DraftForm, FieldProblem};
+pub use places::{Place, paragraphs};

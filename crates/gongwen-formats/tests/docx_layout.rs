@@ -610,3 +610,97 @@ fn damaged_docx_and_pdf_files_never_panic() {
     }
     assert!(refused > 100, "most damaged files are refused: {refused}");
 }
+
+/// The 版式预览 shows the pages LibreOffice prints from the export: the
+/// same number of pages, each starting with the same line.
+#[test]
+fn the_preview_has_the_pages_libreoffice_prints() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(repo().join("tests/fixtures/notice.txt")).unwrap();
+    let doc = structure(&text, None).document;
+    let (_, printed) = export(dir.path(), "preview", &doc);
+    let preview = gongwen_formats::preview(&doc);
+    let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+    let printed_first: Vec<String> = printed
+        .iter()
+        .map(|page| {
+            page.iter()
+                .filter(|l| l.y_min < FOOTER_Y)
+                .map(|l| squash(&l.text))
+                .find(|t| !t.is_empty())
+                .unwrap_or_default()
+        })
+        .collect();
+    let previewed_first: Vec<String> = preview
+        .pages
+        .iter()
+        .map(|page| {
+            page.lines
+                .iter()
+                .map(|l| squash(&l.text))
+                .find(|t| !t.is_empty())
+                .unwrap_or_default()
+        })
+        .collect();
+    eprintln!("printed:  {printed_first:?}\npreviewed: {previewed_first:?}");
+    if std::env::var_os("GONGWEN_PREVIEW_DEBUG").is_some() {
+        for l in printed.last().unwrap() {
+            eprintln!(
+                "pdf {:6.1} {:6.1} {}",
+                (l.y_min - TOP) / PT_PER_MM,
+                (l.x_min - LEFT) / PT_PER_MM,
+                l.text
+            );
+        }
+        for l in &preview.pages.last().unwrap().lines {
+            eprintln!("pre {:6.1} {:6.1} {}", l.top, l.left, l.text);
+        }
+    }
+    assert_eq!(previewed_first, printed_first);
+    // Line by line: the same rows on every page. The 版记 is left out of
+    // the count: the export anchors it to the foot of the 版心 in a frame,
+    // where Word and the preview put it, while LibreOffice prints it
+    // straight after the text; it is on the last page in both.
+    let imprint = |t: &str| t.starts_with("抄送") || t.ends_with("印发") || t.contains("印发　");
+    for (page, (p, q)) in preview.pages.iter().zip(&printed).enumerate() {
+        let previewed: Vec<String> = p
+            .lines
+            .iter()
+            .map(|l| squash(&l.text))
+            .filter(|t| !t.is_empty() && !imprint(t))
+            .collect();
+        let mut rows: Vec<(f64, String)> = Vec::new();
+        for l in q.iter().filter(|l| l.y_min < FOOTER_Y) {
+            // A tab splits one printed row into two pdftotext lines.
+            match rows.last_mut() {
+                Some((y, text)) if (l.y_min - *y).abs() < 1.0 => text.push_str(&squash(&l.text)),
+                _ => rows.push((l.y_min, squash(&l.text))),
+            }
+        }
+        let printed: Vec<String> = rows
+            .into_iter()
+            .map(|(_, t)| t)
+            .filter(|t| !imprint(t))
+            .collect();
+        assert_eq!(previewed, printed, "page {}", page + 1);
+    }
+    let last = |lines: Vec<String>| lines.iter().any(|t| t.starts_with("抄送"));
+    assert!(last(
+        preview
+            .pages
+            .last()
+            .unwrap()
+            .lines
+            .iter()
+            .map(|l| squash(&l.text))
+            .collect()
+    ));
+    assert!(last(
+        printed
+            .last()
+            .unwrap()
+            .iter()
+            .map(|l| squash(&l.text))
+            .collect()
+    ));
+}

@@ -4,13 +4,17 @@ import type {
   Checked,
   DraftFilter,
   DraftForm,
+  DiffOp,
   DraftSummary,
   Exported,
   Feedback,
   Finding,
   Imported,
+  JobEvent,
   ModelState,
   OpenedDraft,
+  Place,
+  Preview,
   RevisionSummary,
   RevisionView,
   Saved,
@@ -42,6 +46,31 @@ export function emptyForm(kind: string): DraftForm {
     absent: "",
     observers: "",
   };
+}
+
+/** A model job the test drives: it streams what the test emits, and ends
+ * when the test finishes it or the user stops it (with the text so far). */
+export class FakeJob {
+  text = "";
+  stopped = false;
+  done = false;
+  constructor(
+    readonly id: number,
+    private onEvent: (event: JobEvent) => void,
+    private finishWith: (text: string) => JobEvent,
+  ) {}
+
+  emit(piece: string, tokensPerSecond = 12.5): void {
+    this.text += piece;
+    this.onEvent({ kind: "text", text: piece });
+    this.onEvent({ kind: "progress", tokens: this.text.length, tokens_per_second: tokensPerSecond });
+  }
+
+  finish(): void {
+    if (this.done) return;
+    this.done = true;
+    this.onEvent(this.finishWith(this.text));
+  }
 }
 
 interface Stored {
@@ -235,6 +264,123 @@ export class FakeBackend implements Backend {
     const text = new TextDecoder().decode(bytes);
     const [title, ...body] = text.split("\n");
     return { form: { ...emptyForm("通知"), title, body: body.join("\n") }, kind_from_title: title.endsWith("通知"), chars: text.length };
+  }
+
+  jobs: FakeJob[] = [];
+
+  /** One page: the title centred, then the body lines on the grid. */
+  async previewDraft(form: DraftForm): Promise<Preview> {
+    const line = (text: string, top: number, align: "left" | "center") => ({
+      text,
+      top,
+      left: 0,
+      height: 10.2,
+      width: 156,
+      font: "fangsong" as const,
+      size: 16,
+      align,
+      red: false,
+    });
+    const lines = [line(form.title, 0, "center"), ...form.body.split("\n").map((t, i) => line(t, 20.4 + i * 10.2, "left"))];
+    return {
+      pages: [{ number: 1, lines, page_number: "— 1 —" }],
+      page_width: 210,
+      page_height: 297,
+      margin_top: 37,
+      margin_left: 28,
+      text_width: 156,
+      text_height: 225,
+    };
+  }
+
+  async diffText(old: string, next: string): Promise<DiffOp[]> {
+    const a = old.split("\n");
+    const b = next.split("\n");
+    return [
+      ...a.filter((l) => l && !b.includes(l)).map((text) => ({ op: "delete" as const, text })),
+      ...b.filter((l) => a.includes(l)).map((text) => ({ op: "equal" as const, text })),
+      ...b.filter((l) => l && !a.includes(l)).map((text) => ({ op: "insert" as const, text })),
+    ];
+  }
+
+  async generateDraft(form: DraftForm, _brief: string, onEvent: (event: JobEvent) => void): Promise<number> {
+    const job = new FakeJob(this.jobs.length + 1, onEvent, (text) => ({
+      kind: "drafted",
+      suggestion: {
+        mode: "model",
+        form: { ...form, title: form.title || "关于开展冬季安全检查的通知", body: text },
+        structure_problems: [],
+        notices: [],
+        findings: 0,
+        generated_tokens: text.length,
+        tokens_per_second: 12.5,
+      },
+    }));
+    this.jobs.push(job);
+    return job.id;
+  }
+
+  async polishText(text: string, style: string, onEvent: (event: JobEvent) => void): Promise<number> {
+    const job = new FakeJob(this.jobs.length + 1, onEvent, (suggestion) => ({
+      kind: "polished",
+      suggestion: {
+        mode: "model",
+        style,
+        original: text,
+        suggestion,
+        ops: [
+          { op: "delete", text },
+          { op: "insert", text: suggestion },
+        ],
+        generated_tokens: suggestion.length,
+        tokens_per_second: 10,
+      },
+    }));
+    this.jobs.push(job);
+    return job.id;
+  }
+
+  /** Summarizes like the real thing in shape: the title and each body line
+   * are paragraphs; each body line is a point citing itself; a line with a
+   * date is a task. */
+  async summarizeDraft(form: DraftForm, onEvent: (event: JobEvent) => void): Promise<number> {
+    const paragraphs: string[] = [];
+    const places: Place[] = [];
+    if (form.title) {
+      paragraphs.push(form.title);
+      places.push({ field: "title", line: null });
+    }
+    form.body.split("\n").forEach((line, i) => {
+      if (!line.trim()) return;
+      paragraphs.push(line.trim());
+      places.push({ field: "body", line: i });
+    });
+    const job = new FakeJob(this.jobs.length + 1, onEvent, () => ({
+      kind: "summarized",
+      summary: {
+        mode: "model",
+        paragraphs,
+        points: places.map((_, i) => ({ text: paragraphs[i], sources: [i], by: "model" as const })),
+        tasks: paragraphs.flatMap((text, i) => {
+          const deadline = /\d+月\d+日前/.exec(text)?.[0];
+          return deadline ? [{ task: text, deadline, owner: "各单位", sources: [i], by: "rule" as const }] : [];
+        }),
+        model_requests: 1,
+        generated_tokens: 10,
+      },
+      places,
+    }));
+    this.jobs.push(job);
+    onEvent({ kind: "step", step: 1, steps: 2 });
+    return job.id;
+  }
+
+  async stopJob(id: number): Promise<boolean> {
+    const job = this.jobs.find((j) => j.id === id);
+    if (!job || job.done) return false;
+    job.stopped = true;
+    job.finish();
+    return true;
   }
 
   async exportDraft(form: DraftForm, id: number | null, against: number | null): Promise<Exported> {

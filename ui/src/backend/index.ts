@@ -138,6 +138,97 @@ export interface Exported {
   bytes: number;
 }
 
+export interface DraftSuggestion {
+  mode: "model" | "skeleton";
+  form: DraftForm;
+  structure_problems: string[];
+  notices: string[];
+  findings: number;
+  generated_tokens: number;
+  tokens_per_second: number;
+}
+
+export interface PolishSuggestion {
+  mode: "model" | "rules";
+  style: string;
+  original: string;
+  suggestion: string;
+  ops: DiffOp[];
+  warnings?: string[];
+  generated_tokens: number;
+  tokens_per_second: number;
+}
+
+export interface SummaryPoint {
+  text: string;
+  /** Indices into `paragraphs`. */
+  sources: number[];
+  by: "model" | "extractive" | "rule";
+  sources_corrected?: boolean;
+}
+
+export interface SummaryTask {
+  task: string;
+  deadline: string | null;
+  owner: string | null;
+  sources: number[];
+  by: "model" | "extractive" | "rule";
+}
+
+export interface Summary {
+  mode: "model" | "extractive";
+  paragraphs: string[];
+  points: SummaryPoint[];
+  tasks: SummaryTask[];
+  rejected?: { text: string; sources: number[]; reason: string }[];
+  suspicious?: number[];
+  notices?: string[];
+  model_requests: number;
+  generated_tokens: number;
+}
+
+/** Where a paragraph is in the form: a field, and in the body its line. */
+export interface Place {
+  field: string;
+  line: number | null;
+}
+
+export interface PreviewLine {
+  text: string;
+  /** mm from the 版心's top and left edges. */
+  top: number;
+  left: number;
+  height: number;
+  width: number;
+  font: "fangsong" | "heiti" | "kaiti" | "xiaobiaosong";
+  /** Points. */
+  size: number;
+  align: "left" | "center" | "right" | "justify";
+  red: boolean;
+  rule_above?: { red: boolean; width: number; double: boolean };
+  rule_below?: { red: boolean; width: number; double: boolean };
+}
+
+export interface Preview {
+  pages: { number: number; lines: PreviewLine[]; page_number?: string }[];
+  page_width: number;
+  page_height: number;
+  margin_top: number;
+  margin_left: number;
+  text_width: number;
+  text_height: number;
+}
+
+/** What a model job streams: text as it comes, the rate, then one result. */
+export type JobEvent =
+  | { kind: "text"; text: string }
+  | { kind: "progress"; tokens: number; tokens_per_second: number }
+  | { kind: "drafted"; suggestion: DraftSuggestion }
+  | { kind: "polished"; suggestion: PolishSuggestion }
+  | { kind: "step"; step: number; steps: number }
+  | { kind: "summarized"; summary: Summary; places: Place[] }
+  | { kind: "failed"; code: string; message: string };
+
 export interface Feedback {
   source: string;
   original: string;
@@ -173,6 +264,14 @@ export interface Backend {
   recordFeedback(feedback: Feedback, ignoreAlways: boolean): Promise<void>;
   importFile(name: string, bytes: Uint8Array): Promise<Imported>;
   exportDraft(form: DraftForm, id: number | null, against: number | null): Promise<Exported>;
+  diffText(old: string, next: string): Promise<DiffOp[]>;
+  /** The pages as the .docx export lays them out. */
+  previewDraft(form: DraftForm): Promise<Preview>;
+  /** Starts a model job; events arrive on `onEvent`. Returns the job id. */
+  generateDraft(form: DraftForm, brief: string, onEvent: (event: JobEvent) => void): Promise<number>;
+  polishText(text: string, style: string, onEvent: (event: JobEvent) => void): Promise<number>;
+  summarizeDraft(form: DraftForm, onEvent: (event: JobEvent) => void): Promise<number>;
+  stopJob(id: number): Promise<boolean>;
 }
 
 /** The message of a failed command, whatever shape the failure took. */
@@ -209,5 +308,23 @@ export async function tauriBackend(): Promise<Backend> {
     importFile: (name, bytes) =>
       invoke("import_file", bytes, { headers: { "x-file-name": encodeURIComponent(name) } }),
     exportDraft: (form, id, against) => invoke("export_draft", { form, id, against }),
+    diffText: (old, next) => invoke("diff_text", { old, new: next }),
+    previewDraft: (form) => invoke("preview_draft", { form }),
+    generateDraft(form, brief, onEvent) {
+      const channel = new Channel<JobEvent>();
+      channel.onmessage = onEvent;
+      return invoke<number>("generate_draft", { form, brief, onEvent: channel });
+    },
+    polishText(text, style, onEvent) {
+      const channel = new Channel<JobEvent>();
+      channel.onmessage = onEvent;
+      return invoke<number>("polish_text", { text, style, onEvent: channel });
+    },
+    summarizeDraft(form, onEvent) {
+      const channel = new Channel<JobEvent>();
+      channel.onmessage = onEvent;
+      return invoke<number>("summarize_draft", { form, onEvent: channel });
+    },
+    stopJob: (id) => invoke<boolean>("stop_job", { id }),
   };
 }

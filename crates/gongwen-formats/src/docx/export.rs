@@ -17,7 +17,7 @@ use gongwen_domain::{Block, Document, Layout, WrittenDate};
 use super::tracked::{Revision, align, diff_runs};
 use crate::FormatError;
 
-const fn mm(x: f64) -> i32 {
+pub(crate) const fn mm(x: f64) -> i32 {
     (x * 1440.0 / 25.4 + 0.5) as i32
 }
 
@@ -76,9 +76,10 @@ fn run(text: &str, font: &str, size: usize) -> Run {
         .character_spacing(CONDENSE)
 }
 
-/// A paragraph on the line grid.
+/// A paragraph on the line grid. No widow/orphan control: a page holds its
+/// 22 lines (GB/T 9704 5.2.2), a paragraph breaks wherever the page ends.
 fn line() -> Paragraph {
-    Paragraph::new().line_spacing(
+    Paragraph::new().widow_control(false).line_spacing(
         LineSpacing::new()
             .line_rule(LineSpacingType::Exact)
             .line(LINE)
@@ -239,11 +240,12 @@ fn export_inner(
                 };
                 let before = (drop - head_lines * LINE).max(0);
                 for (i, mark) in marks.iter().enumerate() {
-                    let n = mark.chars().count().max(1) as i32;
-                    // 小初 (36 pt) unless the name needs less to fit one line.
-                    let size = (72).min(TEXT_WIDTH * 2 / 20 / n) as usize;
+                    let size = mark_size(mark);
+                    // Off the line grid: its exact height holds in every
+                    // client (LibreOffice would round it up to whole lines).
                     let mut p = Paragraph::new()
                         .align(AlignmentType::Center)
+                        .snap_to_grid(false)
                         .line_spacing(
                             LineSpacing::new()
                                 .line_rule(LineSpacingType::Exact)
@@ -337,13 +339,16 @@ fn export_inner(
     // 标题: 2号小标宋, centred, balanced lines.
     let title_changed = tracked.filter(|(base, _)| base.title != doc.title);
     if let Some((base, revision)) = title_changed {
-        let p = Paragraph::new().align(AlignmentType::Center).line_spacing(
-            LineSpacing::new()
-                .line_rule(LineSpacingType::Exact)
-                .line(LINE)
-                .before(0)
-                .after(0),
-        );
+        let p = Paragraph::new()
+            .align(AlignmentType::Center)
+            .snap_to_grid(false)
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Exact)
+                    .line(LINE)
+                    .before(0)
+                    .after(0),
+            );
         let styled = |r: Run| {
             r.fonts(fonts(XIAOBIAOSONG))
                 .size(SIZE_2)
@@ -352,13 +357,18 @@ fn export_inner(
         paragraphs.push(diff_runs(p, &base.title, &doc.title, revision, &styled));
         paragraphs.extend(blank_lines(1));
     } else if !doc.title.is_empty() {
-        let mut p = Paragraph::new().align(AlignmentType::Center).line_spacing(
-            LineSpacing::new()
-                .line_rule(LineSpacingType::Exact)
-                .line(LINE)
-                .before(0)
-                .after(0),
-        );
+        // 2号 lines on the 3号 pitch: off the grid, or LibreOffice gives each
+        // title line two grid lines.
+        let mut p = Paragraph::new()
+            .align(AlignmentType::Center)
+            .snap_to_grid(false)
+            .line_spacing(
+                LineSpacing::new()
+                    .line_rule(LineSpacingType::Exact)
+                    .line(LINE)
+                    .before(0)
+                    .after(0),
+            );
         for (i, part) in balance_title(&doc.title, (TEXT_WIDTH / 440) as usize)
             .iter()
             .enumerate()
@@ -417,28 +427,7 @@ fn export_inner(
     let date = doc.date.as_ref().map(date_text);
     if doc.layout != Layout::Minutes && (!doc.signature.is_empty() || date.is_some()) {
         paragraphs.extend(blank_lines(if doc.sealed { 2 } else { 1 }));
-        let total = chars_per_line as f64;
-        let date_w = date.as_deref().map_or(0.0, width_in_chars);
-        let sign_w = doc
-            .signature
-            .iter()
-            .map(|s| width_in_chars(s))
-            .fold(0.0, f64::max);
-        let (sign_start, date_start) = if doc.sealed {
-            // The date four characters in from the right, 署名 centred on it.
-            let date_start = total - 4.0 - date_w;
-            (date_start + (date_w - sign_w) / 2.0, date_start)
-        } else {
-            // 署名 two characters in from the right, the date two to the
-            // right of its first character; a longer date moves both left.
-            let mut sign_start = total - 2.0 - sign_w;
-            let mut date_start = sign_start + 2.0;
-            if date_start + date_w > total - 2.0 {
-                date_start = total - 2.0 - date_w;
-                sign_start = date_start - 2.0;
-            }
-            (sign_start, date_start)
-        };
+        let (sign_start, date_start) = signature_columns(doc, chars_per_line as f64);
         let at = |start: f64| Some((start.max(0.0) * f64::from(CHAR)) as i32);
         for name in &doc.signature {
             paragraphs.push(
@@ -521,6 +510,43 @@ fn export_inner(
         .pack(std::io::Cursor::new(&mut bytes))
         .map_err(|e| FormatError::Write(e.to_string()))?;
     crate::docx::package::put_in_schema_order(&bytes)
+}
+
+/// Where 署名 and 成文日期 start, in characters from the left of a line of
+/// `total` characters (GB/T 9704 7.3.5: with a seal the date four
+/// characters in from the right and 署名 centred on it; without, 署名 two
+/// characters in from the right and the date two to the right of its first
+/// character).
+pub fn signature_columns(doc: &Document, total: f64) -> (f64, f64) {
+    let date_w = doc
+        .date
+        .as_ref()
+        .map_or(0.0, |d| width_in_chars(&date_text(d)));
+    let sign_w = doc
+        .signature
+        .iter()
+        .map(|s| width_in_chars(s))
+        .fold(0.0, f64::max);
+    if doc.sealed {
+        let date_start = total - 4.0 - date_w;
+        (date_start + (date_w - sign_w) / 2.0, date_start)
+    } else {
+        // A longer date moves both left.
+        let mut sign_start = total - 2.0 - sign_w;
+        let mut date_start = sign_start + 2.0;
+        if date_start + date_w > total - 2.0 {
+            date_start = total - 2.0 - date_w;
+            sign_start = date_start - 2.0;
+        }
+        (sign_start, date_start)
+    }
+}
+
+/// The 发文机关标志's size in half-points: 小初 (36 pt) unless the name
+/// needs less to fit one line.
+pub fn mark_size(mark: &str) -> usize {
+    let n = mark.chars().count().max(1) as i32;
+    (72).min(TEXT_WIDTH * 2 / 20 / n) as usize
 }
 
 fn heading_font(block: &Block) -> &'static str {

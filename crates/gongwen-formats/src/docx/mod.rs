@@ -3,9 +3,11 @@
 mod export;
 mod import;
 mod package;
+mod preview;
 mod schema_order;
 mod tracked;
 
 pub use export::{balance_title, export_docx, export_docx_tracked};
 pub use import::{ImportedDocx, MAX_DOCUMENT_XML, import_docx};
+pub use preview::{Preview, PreviewLine, PreviewPage, preview};
 pub use tracked::Revision;

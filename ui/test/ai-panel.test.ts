@@ -1,0 +1,169 @@
+import { EditorView } from "@codemirror/view";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { mountApp } from "../src/app";
+import { FakeBackend } from "../src/backend/fake";
+import { modeLine } from "../src/summary-panel";
+import { appInfo } from "./fixtures";
+
+const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+const text = (selector: string) => document.querySelector(selector)?.textContent ?? "";
+const body = () => EditorView.findFromDOM($(".cm-editor"))!;
+
+describe("the AI panel", () => {
+  let backend: FakeBackend;
+
+  beforeEach(async () => {
+    document.body.innerHTML = '<div id="app"></div>';
+    backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), {
+      kind: "ready",
+      name: "test",
+      display_name: "Gemma",
+      n_params: 268e6,
+      load_ms: 1,
+      verify_ms: 1,
+    });
+    await mountApp($("#app"), backend);
+    $("#new-doc").click();
+    $('#kind-menu li[data-kind="通知"]').click();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+    $("#tab-draft").click();
+  });
+
+  async function generate(brief: string) {
+    $<HTMLTextAreaElement>("#brief").value = brief;
+    $("#generate").click();
+    await vi.waitFor(() => expect(backend.jobs.length).toBe(1));
+    return backend.jobs[0];
+  }
+
+  it("streams the draft with its speed, and the status bar says the model is generating", async () => {
+    const job = await generate("12月10日前完成自查");
+    expect($("#stop").hidden).toBe(false);
+    expect($<HTMLButtonElement>("#generate").disabled).toBe(true);
+    job.emit("为做好冬季安全生产工作，");
+    job.emit("现将有关事项通知如下。");
+    expect(text("#draft-stream")).toBe("为做好冬季安全生产工作，现将有关事项通知如下。");
+    expect(text("#draft-speed")).toContain("12.5 词元/秒");
+    expect(text("#status-model")).toBe("模型：正在生成 · 12.5 词元/秒");
+    job.finish();
+    await vi.waitFor(() => expect($("#draft-result").hidden).toBe(false));
+    expect(text("#status-model")).toBe("模型：就绪");
+    expect($("#stop").hidden).toBe(true);
+  });
+
+  it("停止 ends the job and what was written so far is offered, never applied", async () => {
+    const job = await generate("要点");
+    job.emit("第一段。");
+    await vi.waitFor(() => expect(backend.jobs[0]).toBeDefined());
+    // The job id comes back before 停止 can reach it.
+    await new Promise((r) => setTimeout(r, 0));
+    $("#stop").click();
+    await vi.waitFor(() => expect(job.stopped).toBe(true));
+    await vi.waitFor(() => expect($("#draft-result").hidden).toBe(false));
+    expect(text("#draft-diff")).toContain("+ 第一段。");
+    // Nothing reached the body until the user accepts.
+    expect(body().state.doc.toString()).toBe("");
+  });
+
+  it("采用 puts the draft in the body as one undoable edit and fills an empty title", async () => {
+    const job = await generate("要点");
+    job.emit("一、总体要求\n各单位要高度重视。");
+    job.finish();
+    await vi.waitFor(() => expect($("#accept-draft")).toBeTruthy());
+    $("#accept-draft").click();
+    expect(body().state.doc.toString()).toBe("一、总体要求\n各单位要高度重视。");
+    expect($<HTMLInputElement>("#field-title").value).toBe("关于开展冬季安全检查的通知");
+  });
+
+  it("放弃 leaves the body as it was", async () => {
+    const job = await generate("要点");
+    job.emit("模型写的。");
+    job.finish();
+    await vi.waitFor(() => expect($("#discard-draft")).toBeTruthy());
+    $("#discard-draft").click();
+    expect($("#draft-result").hidden).toBe(true);
+    expect(body().state.doc.toString()).toBe("");
+  });
+
+  it("Ctrl+Enter in the brief generates, but not while an input method is composing", async () => {
+    const brief = $<HTMLTextAreaElement>("#brief");
+    brief.value = "要点";
+    brief.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true, isComposing: true, bubbles: true }));
+    await new Promise((r) => setTimeout(r, 0));
+    expect(backend.jobs.length).toBe(0);
+    brief.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", ctrlKey: true, bubbles: true }));
+    await vi.waitFor(() => expect(backend.jobs.length).toBe(1));
+  });
+
+  it("润色 replaces the selection only when accepted, and only if it is unchanged", async () => {
+    const view = body();
+    view.dispatch({ changes: { from: 0, insert: "开头。这句话写得不太好。结尾。" } });
+    view.dispatch({ selection: { anchor: 3, head: 12 } });
+    $("#polish").click();
+    await vi.waitFor(() => expect(backend.jobs.length).toBe(1));
+    backend.jobs[0].emit("这句话需进一步完善。");
+    backend.jobs[0].finish();
+    await vi.waitFor(() => expect($("#polish-result").hidden).toBe(false));
+    expect($("#polish-diff").querySelector("del")!.textContent).toBe("这句话写得不太好。");
+    $("#accept-polish").click();
+    expect(view.state.doc.toString()).toBe("开头。这句话需进一步完善。结尾。");
+  });
+
+  it("asks for a selection before polishing", async () => {
+    $("#polish").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("请先在正文中选中"));
+    expect(backend.jobs.length).toBe(0);
+  });
+});
+
+describe("the summary panel", () => {
+  let backend: FakeBackend;
+
+  beforeEach(async () => {
+    document.body.innerHTML = '<div id="app"></div>';
+    backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), { kind: "failed", code: "x", message: "无模型" });
+    await mountApp($("#app"), backend);
+    $("#new-doc").click();
+    $('#kind-menu li[data-kind="通知"]').click();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+    const view = body();
+    view.dispatch({ changes: { from: 0, insert: "第一段。\n\n第二段：各单位于12月10日前完成自查。\n第三段。" } });
+    $<HTMLInputElement>("#field-title").value = "关于开展检查的通知";
+    $("#tab-summary").click();
+  });
+
+  it("shows points with citations that highlight their source line, and a tasks table", async () => {
+    $("#summarize").click();
+    await vi.waitFor(() => expect(backend.jobs.length).toBe(1));
+    expect($("#summary-progress").hidden).toBe(false);
+    backend.jobs[0].finish();
+    await vi.waitFor(() => expect(document.querySelectorAll("#summary-points li").length).toBe(4));
+    expect(text("#summary-mode")).toContain("均已核对来源");
+    // 段1 is the title: its field is shown and marked.
+    $<HTMLButtonElement>('#summary-points [data-paragraph="0"]').click();
+    expect($("#field-title").closest(".field-row")!.classList.contains("cited")).toBe(true);
+    expect(text("#tasks-table tbody")).toContain("12月10日前");
+    // 段3 is the second body line, line 2 of the editor (a blank line between).
+    $<HTMLButtonElement>('#summary-points [data-paragraph="2"]').click();
+    const cited = document.querySelector(".cm-line.cm-cited");
+    expect(cited?.textContent).toBe("第二段：各单位于12月10日前完成自查。");
+  });
+});
+
+describe("the summary's mode line", () => {
+  const summary = (by: ("model" | "extractive")[], mode: "model" | "extractive" = "model") => ({
+    mode,
+    paragraphs: [],
+    points: by.map((b) => ({ text: "x", sources: [0], by: b })),
+    tasks: [],
+    model_requests: 1,
+    generated_tokens: 1,
+  });
+
+  it("never calls an extract a model summary", () => {
+    expect(modeLine(summary(["model", "model"]))).toBe("模型摘要（2 条，均已核对来源）");
+    expect(modeLine(summary(["model", "extractive"]))).toBe("模型摘要 1 条、摘录 1 条（均已核对来源）");
+    expect(modeLine(summary(["extractive"]))).toContain("模型未给出可核实的要点");
+    expect(modeLine(summary(["extractive"], "extractive"))).toContain("未使用模型");
+  });
+});
