@@ -26,6 +26,14 @@ fn main() {
         "polish_text",
         "summarize_draft",
         "stop_job",
+        "settings_info",
+        "save_profile",
+        "add_term",
+        "remove_term",
+        "audit_log",
+        "create_backup",
+        "restore_backup",
+        "save_model_config",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -8,6 +8,7 @@ mod assist;
 mod commands;
 mod dto;
 mod files;
+mod settings;
 mod storage;
 
 use gongwen_engine::{ContextConfig, Engine, LoadRequest, ModelState, WorkerCommand};
@@ -21,19 +22,31 @@ pub struct AppState {
     pub started: std::time::Instant,
 }
 
-/// The model named by `$GONGWEN_MODEL` (a manifest name; `default` if unset).
-/// Starting never waits for it: the model loads in the background and the
-/// app is usable meanwhile.
-fn start_engine() -> Engine {
-    let name = std::env::var("GONGWEN_MODEL").unwrap_or_else(|_| "default".to_owned());
+/// The model named by `$GONGWEN_MODEL`, else by the settings (a manifest
+/// name, or a file the user confirmed in 设置; `default` if unset), with the
+/// settings' threads and context. Starting never waits for it: the model
+/// loads in the background and the app is usable meanwhile.
+fn start_engine(data_dir: &std::path::Path) -> Engine {
+    let config = settings::load_config(data_dir);
+    let from_env = std::env::var("GONGWEN_MODEL")
+        .ok()
+        .filter(|m| !m.is_empty());
+    let allow_unregistered = from_env.is_none() && config.allow_unregistered;
+    let name = from_env.unwrap_or_else(|| config.model.clone());
     if name == "none" {
         return Engine::unavailable(ModelState::Failed {
             code: "model-none".to_owned(),
             message: "已设置为不使用模型（GONGWEN_MODEL=none）".to_owned(),
         });
     }
-    // Unregistered files need the user's confirmation in settings.
-    let load = LoadRequest::resolve(&name, false, ContextConfig::for_this_machine());
+    let mut context = ContextConfig::for_this_machine();
+    if let Some(threads) = config.threads {
+        context.n_threads = i32::try_from(threads).unwrap_or(context.n_threads);
+    }
+    if let Some(n_ctx) = config.context {
+        context.n_ctx = n_ctx;
+    }
+    let load = LoadRequest::resolve(&name, allow_unregistered, context);
     match (load, WorkerCommand::current_exe()) {
         (Ok(load), Ok(worker)) => Engine::start(load, worker),
         (Err(e), _) => Engine::unavailable(ModelState::Failed {
@@ -58,7 +71,7 @@ fn main() {
     }
     let started = std::time::Instant::now();
     let storage = storage::Storage::open_at_start();
-    let engine = start_engine();
+    let engine = start_engine(storage.data_dir());
     {
         let storage = storage.clone();
         engine.subscribe(move |model| {
@@ -99,6 +112,14 @@ fn main() {
             commands::polish_text,
             commands::summarize_draft,
             commands::stop_job,
+            settings::settings_info,
+            settings::save_profile,
+            settings::add_term,
+            settings::remove_term,
+            settings::audit_log,
+            settings::create_backup,
+            settings::restore_backup,
+            settings::save_model_config,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use gongwen_domain::calendar::iso8601_utc;
 use gongwen_engine::ModelState;
-use gongwen_store::{Credentials, Store, StoreError};
+use gongwen_store::{BackupReport, Credentials, Key, Store, StoreError, database_path};
 use zeroize::Zeroizing;
 
 use crate::dto::{ApiError, StorageStatus};
@@ -16,6 +16,9 @@ use crate::dto::{ApiError, StorageStatus};
 #[derive(Default)]
 struct Inner {
     store: Option<Store>,
+    /// The open store's key, kept (zeroized on drop) to reopen it after a
+    /// restore replaced the file.
+    key: Option<Key>,
     status: Option<StorageStatus>,
     /// The SHA-256 of the model whose loading is already in the audit log.
     logged_model: Option<String>,
@@ -73,11 +76,19 @@ impl Storage {
     }
 
     fn open_with(&self, credentials: &Credentials) -> StorageStatus {
-        let result = gongwen_store::open_store(&self.data_dir, credentials);
+        let opened = gongwen_store::unlock(&self.data_dir, credentials).and_then(|key| {
+            let store = Store::open(&database_path(&self.data_dir), &key)?;
+            Ok((store, key))
+        });
+        let (result, key) = match opened {
+            Ok((store, key)) => (Ok(store), Some(key)),
+            Err(e) => (Err(e), None),
+        };
         let status = status_of(&result);
         let mut inner = self.lock();
         if let Ok(store) = result {
             inner.store = Some(store);
+            inner.key = key;
             log_model(&mut inner);
         }
         inner.status = Some(status.clone());
@@ -128,6 +139,38 @@ impl Storage {
                 "草稿库尚未解锁，请先输入口令",
             )),
         }
+    }
+
+    pub fn data_dir(&self) -> &std::path::Path {
+        &self.data_dir
+    }
+
+    /// Replaces the store with a backup: verified first (by the store),
+    /// then swapped in by rename; the store is closed meanwhile and opened
+    /// again with the same key. A backup that does not verify changes
+    /// nothing.
+    pub fn restore(&self, backup: &std::path::Path) -> Result<BackupReport, ApiError> {
+        let mut inner = self.lock();
+        let Some(key) = inner.key.take() else {
+            return Err(ApiError::new(
+                "store-locked",
+                "草稿库尚未解锁，请先输入口令",
+            ));
+        };
+        // Our own shared lock must go before the file can be replaced.
+        inner.store = None;
+        let db = database_path(&self.data_dir);
+        let restored = Store::restore_backup(&db, &key, backup);
+        let reopened = Store::open(&db, &key);
+        inner.key = Some(key);
+        match reopened {
+            Ok(store) => inner.store = Some(store),
+            Err(e) => {
+                inner.status = Some(failed(&e));
+                return Err(e.into());
+            }
+        }
+        Ok(restored?)
     }
 
     /// Follows the engine: a model that becomes ready is recorded in the
@@ -213,5 +256,45 @@ mod tests {
             }
         ));
         assert!(matches!(again.status(), StorageStatus::Locked));
+    }
+
+    /// A backup restored in the running app replaces the store and the
+    /// store stays open; a file that is not a backup changes nothing.
+    #[test]
+    fn a_restore_swaps_the_store_and_a_bad_file_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = Storage {
+            inner: Arc::default(),
+            data_dir: dir.path().to_path_buf(),
+        };
+        storage.unlock("备份测试口令".into());
+        let doc = |title: &str| {
+            let mut d = gongwen_domain::Document::new(gongwen_domain::DocKind::Notice);
+            d.title = title.into();
+            d
+        };
+        storage
+            .with(|s| s.save(None, &doc("备份前的草稿"), &now()))
+            .unwrap();
+        let backup = dir.path().join("backup.gwbak");
+        storage.with(|s| s.backup(&backup, &now())).unwrap();
+        storage
+            .with(|s| s.save(None, &doc("备份后的草稿"), &now()))
+            .unwrap();
+
+        let junk = dir.path().join("junk.gwbak");
+        std::fs::write(&junk, b"not a database").unwrap();
+        assert!(storage.restore(&junk).is_err());
+        assert_eq!(storage.with(|s| s.list()).unwrap().len(), 2);
+
+        let report = storage.restore(&backup).unwrap();
+        assert_eq!(report.drafts, 1);
+        let titles: Vec<String> = storage
+            .with(|s| s.list())
+            .unwrap()
+            .into_iter()
+            .map(|d| d.title)
+            .collect();
+        assert_eq!(titles, ["备份前的草稿"]);
     }
 }

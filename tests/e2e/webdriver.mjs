@@ -131,6 +131,11 @@ export class Session {
     return this.execute("return document.querySelector(arguments[0])?.innerText ?? ''", [css]);
   }
 
+  /** Runs `script` asynchronously: it calls its last argument with the result. */
+  executeAsync(script, args = []) {
+    return this.cmd("POST", "/execute/async", { script, args });
+  }
+
   async attribute(css, name) {
     return this.cmd("GET", `/element/${await this.find(css)}/attribute/${name}`);
   }

@@ -144,7 +144,8 @@ export class AiPanel {
     const s = event.suggestion;
     this.speed.textContent =
       s.mode === "model" ? `共 ${s.generated_tokens} 个词元 · ${s.tokens_per_second.toFixed(1)} 词元/秒` : "未使用模型";
-    await this.showDraft(s, form.body);
+    // Against the body as it is now: the user may have typed meanwhile.
+    await this.showDraft(s, this.host.editor.current()?.body ?? form.body);
   }
 
   private async showDraft(s: DraftSuggestion, body: string): Promise<void> {

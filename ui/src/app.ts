@@ -5,6 +5,7 @@ import { AiPanel } from "./ai-panel";
 import { DraftsPane } from "./drafts";
 import { DraftEditor } from "./editor";
 import { PreviewPanel } from "./preview-panel";
+import { SettingsView } from "./settings";
 import { SummaryPanel } from "./summary-panel";
 import { modelStatus, needsPassphrase, storageStatus } from "./status";
 
@@ -170,9 +171,22 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
   const preview = new PreviewPanel(backend, editor, panels[3]);
   tabList.querySelector("#tab-preview")!.addEventListener("click", () => void preview.refresh());
   const storage = storageItem(info.storage);
+  const settings = new SettingsView({
+    backend,
+    notify,
+    modelState: () => modelState,
+    profileChanged: (recipients) => editor.setRecipientOptions(recipients),
+  });
+  const settingsButton = h("button", { type: "button", id: "open-settings", class: "link", disabled: "" }, "设置");
+  settingsButton.addEventListener("click", () => void settings.open());
   const storeOpened = () => {
     drafts.setEnabled(true);
+    settingsButton.disabled = false;
     void drafts.refresh();
+    void backend.settingsInfo().then(
+      (info) => editor.setRecipientOptions(info.profile.recipients),
+      () => {},
+    );
   };
   if (info.storage.kind === "encrypted") {
     storeOpened();
@@ -188,12 +202,14 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
     h("span", { class: "sep", "aria-hidden": "true" }, "·"),
     modelItem,
     notice,
-    h("span", { class: "version" }, `v${info.version}`),
+    h("span", { class: "version" }, settingsButton, ` v${info.version}`),
   );
 
   root.replaceChildren(
     h("div", { class: "layout" }, drafts.element, editorPane, toolsPane),
     statusBar,
+    settings.element,
+    editor.recipientOptions,
   );
   // Interactive from here: the cold start is measured to this point.
   void backend.uiReady().then((ms) => {

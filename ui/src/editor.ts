@@ -44,6 +44,8 @@ export class DraftEditor {
   private ignored = new Set<string>();
   private saveState = h("span", { id: "save-state", class: "save-state", role: "status" });
   private historyBox = h("div", { id: "history", class: "history", hidden: "" });
+  /** 常用主送机关 from the unit profile, offered in the 主送机关 field. */
+  readonly recipientOptions = h("datalist", { id: "recipient-options" });
 
   constructor(
     private host: EditorHost,
@@ -56,6 +58,10 @@ export class DraftEditor {
         void this.save();
       }
     });
+  }
+
+  setRecipientOptions(recipients: string[]): void {
+    this.recipientOptions.replaceChildren(...recipients.map((r) => h("option", { value: r })));
   }
 
   get isOpen(): boolean {
@@ -144,6 +150,7 @@ export class DraftEditor {
       ? h("textarea", { id, rows: String(Math.max(1, value.split("\n").length)), placeholder: spec.placeholder ?? "" })
       : h("input", { id, type: "text", placeholder: spec.placeholder ?? "", autocomplete: "off" });
     control.value = value;
+    if (spec.key === "recipients") control.setAttribute("list", "recipient-options");
     control.addEventListener("input", () => this.changed());
     this.controls.set(spec.key, control);
     const required = isRequired(spec, presence);

@@ -167,3 +167,26 @@ describe("the summary's mode line", () => {
     expect(modeLine(summary(["extractive"], "extractive"))).toContain("未使用模型");
   });
 });
+
+describe("a model job that fails", () => {
+  it("says so plainly and keeps every character typed", async () => {
+    document.body.innerHTML = '<div id="app"></div>';
+    const backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), { kind: "ready", name: "t", display_name: "t", n_params: 1, load_ms: 1, verify_ms: 1 });
+    await mountApp($("#app"), backend);
+    $("#new-doc").click();
+    $('#kind-menu li[data-kind="通知"]').click();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+    body().dispatch({ changes: { from: 0, insert: "已经写好的一段。" } });
+    $("#tab-draft").click();
+    $<HTMLTextAreaElement>("#brief").value = "要点";
+    $("#generate").click();
+    await vi.waitFor(() => expect(backend.jobs.length).toBe(1));
+    backend.jobs[0].emit("半截");
+    // The worker died: the job ends with the engine's error.
+    backend.jobs[0].fail("engine-crashed", "模型进程意外退出，已自动重启");
+    await vi.waitFor(() => expect(text("#notice")).toContain("起草失败：模型进程意外退出"));
+    expect(body().state.doc.toString()).toBe("已经写好的一段。");
+    expect($("#stop").hidden).toBe(true);
+    expect($<HTMLButtonElement>("#generate").disabled).toBe(false);
+  });
+});

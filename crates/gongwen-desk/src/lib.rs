@@ -8,16 +8,19 @@
 //! - `diff`: what changed between two revisions.
 //! - `places`: where each paragraph is in the form, for a summary's
 //!   citations.
+//! - `config`: the settings read before the store is unlocked (the model).
 //! - `drafts`: defaults of a new draft from the unit profile, the draft
 //!   list's filters, export file names.
 
 pub mod check;
+pub mod config;
 pub mod diff;
 pub mod drafts;
 pub mod form;
 pub mod places;
 
 pub use check::{Checked, Located, proofread};
+pub use config::AppConfig;
 pub use diff::{DiffOp, diff_lines};
 pub use drafts::{DraftFilter, export_file_name, new_form};
 pub use form::{DraftForm, FieldProblem};

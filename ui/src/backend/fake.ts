@@ -15,6 +15,12 @@ import type {
   OpenedDraft,
   Place,
   Preview,
+  AppConfig,
+  AuditView,
+  BackupDone,
+  SettingsInfo,
+  TermList,
+  UnitProfile,
   RevisionSummary,
   RevisionView,
   Saved,
@@ -64,6 +70,12 @@ export class FakeJob {
     this.text += piece;
     this.onEvent({ kind: "text", text: piece });
     this.onEvent({ kind: "progress", tokens: this.text.length, tokens_per_second: tokensPerSecond });
+  }
+
+  /** Ends the job as a crashed worker or a refused answer would. */
+  fail(code: string, message: string): void {
+    this.done = true;
+    this.onEvent({ kind: "failed", code, message });
   }
 
   finish(): void {
@@ -373,6 +385,75 @@ export class FakeBackend implements Backend {
     this.jobs.push(job);
     onEvent({ kind: "step", step: 1, steps: 2 });
     return job.id;
+  }
+
+  profile: UnitProfile = { name: "", code: "", recipients: [] };
+  terms: Record<TermList, string[]> = { custom: [], ignore: [] };
+  config: AppConfig = { model: "default", allow_unregistered: false, threads: null, context: null };
+  audit: { id: number; at: string; action: string; detail: string }[] = [
+    { id: 1, at: "2026-11-29T01:00:00Z", action: "create", detail: "草稿 1 修订 1" },
+  ];
+  auditBroken: string | null = null;
+  restored: Uint8Array[] = [];
+
+  async settingsInfo(): Promise<SettingsInfo> {
+    return {
+      profile: this.profile,
+      custom_terms: this.terms.custom,
+      ignore_terms: this.terms.ignore,
+      key_source: "口令",
+      data_dir: "/home/user/.local/share/gongwen",
+      export_dir: this.info.export_dir,
+      config: this.config,
+      model_from_env: null,
+      models: [
+        { name: "default", display_name: "Qwen2.5 1.5B", file: "q.gguf", size_bytes: 1.1e9, present: true },
+        { name: "test", display_name: "Gemma 3 270M", file: "g.gguf", size_bytes: 2.5e8, present: false },
+      ],
+    };
+  }
+
+  async saveProfile(profile: UnitProfile): Promise<UnitProfile> {
+    this.profile = { ...profile, recipients: profile.recipients.map((r) => r.trim()).filter(Boolean) };
+    return this.profile;
+  }
+
+  async addTerm(list: TermList, term: string): Promise<string[]> {
+    if (!term.trim()) throw { code: "settings-term", message: "请输入词语" };
+    this.terms[list] = [...this.terms[list], term.trim()].sort();
+    return this.terms[list];
+  }
+
+  async removeTerm(list: TermList, term: string): Promise<string[]> {
+    this.terms[list] = this.terms[list].filter((t) => t !== term);
+    return this.terms[list];
+  }
+
+  async auditLog(): Promise<AuditView> {
+    return {
+      entries: [...this.audit].reverse(),
+      total: this.audit.length,
+      verified: this.auditBroken ? null : this.audit.length,
+      broken: this.auditBroken,
+    };
+  }
+
+  async createBackup(): Promise<BackupDone> {
+    return { path: `${this.info.export_dir}/公文助手备份-202611290100.gwbak`, drafts: this.drafts.size, revisions: 1, bytes: 4096 };
+  }
+
+  async restoreBackup(bytes: Uint8Array): Promise<BackupDone> {
+    if (bytes.length < 4) throw { code: "store-wrong-key", message: "无法解密草稿库：口令错误，或数据库文件已损坏" };
+    this.restored.push(bytes);
+    return { path: "", drafts: 2, revisions: 5, bytes: bytes.length };
+  }
+
+  async saveModelConfig(config: AppConfig): Promise<AppConfig> {
+    if (config.model.startsWith("/") && !config.allow_unregistered) {
+      throw { code: "settings-unregistered", message: "此文件不在已知模型清单中，无法核对其来源与 SHA-256。确认使用请勾选“我确认使用此文件”" };
+    }
+    this.config = config;
+    return config;
   }
 
   async stopJob(id: number): Promise<boolean> {

@@ -236,6 +236,47 @@ export interface Feedback {
   accepted: boolean;
 }
 
+export interface UnitProfile {
+  name: string;
+  code: string;
+  recipients: string[];
+}
+
+export interface AppConfig {
+  model: string;
+  allow_unregistered: boolean;
+  threads: number | null;
+  context: number | null;
+}
+
+export interface SettingsInfo {
+  profile: UnitProfile;
+  custom_terms: string[];
+  ignore_terms: string[];
+  key_source: string | null;
+  data_dir: string;
+  export_dir: string;
+  config: AppConfig;
+  model_from_env: string | null;
+  models: { name: string; display_name: string; file: string; size_bytes: number; present: boolean }[];
+}
+
+export type TermList = "custom" | "ignore";
+
+export interface AuditView {
+  entries: { id: number; at: string; action: string; detail: string }[];
+  total: number;
+  verified: number | null;
+  broken: string | null;
+}
+
+export interface BackupDone {
+  path: string;
+  drafts: number;
+  revisions: number;
+  bytes: number;
+}
+
 /** A failed command: a code for logic, a plain-Chinese message for the user. */
 export interface ApiError {
   code: string;
@@ -272,6 +313,14 @@ export interface Backend {
   polishText(text: string, style: string, onEvent: (event: JobEvent) => void): Promise<number>;
   summarizeDraft(form: DraftForm, onEvent: (event: JobEvent) => void): Promise<number>;
   stopJob(id: number): Promise<boolean>;
+  settingsInfo(): Promise<SettingsInfo>;
+  saveProfile(profile: UnitProfile): Promise<UnitProfile>;
+  addTerm(list: TermList, term: string): Promise<string[]>;
+  removeTerm(list: TermList, term: string): Promise<string[]>;
+  auditLog(): Promise<AuditView>;
+  createBackup(): Promise<BackupDone>;
+  restoreBackup(bytes: Uint8Array): Promise<BackupDone>;
+  saveModelConfig(config: AppConfig): Promise<AppConfig>;
 }
 
 /** The message of a failed command, whatever shape the failure took. */
@@ -326,5 +375,13 @@ export async function tauriBackend(): Promise<Backend> {
       return invoke<number>("summarize_draft", { form, onEvent: channel });
     },
     stopJob: (id) => invoke<boolean>("stop_job", { id }),
+    settingsInfo: () => invoke("settings_info"),
+    saveProfile: (profile) => invoke("save_profile", { profile }),
+    addTerm: (list, term) => invoke("add_term", { list, term }),
+    removeTerm: (list, term) => invoke("remove_term", { list, term }),
+    auditLog: () => invoke("audit_log"),
+    createBackup: () => invoke("create_backup"),
+    restoreBackup: (bytes) => invoke("restore_backup", bytes),
+    saveModelConfig: (config) => invoke("save_model_config", { config }),
   };
 }

@@ -1,0 +1,285 @@
+//! 设置: the unit profile, the unit's word lists, the model and its
+//! threads and context, backups, and the audit log. Thin adapters over the
+//! store and `gongwen_desk::AppConfig`; the config file is the only thing
+//! written here.
+
+use std::path::PathBuf;
+
+use gongwen_desk::AppConfig;
+use gongwen_models::Manifest;
+use gongwen_store::{AuditEntry, TermList, UnitProfile, key_source};
+use serde::Serialize;
+use tauri::State;
+
+use crate::{AppState, dto::ApiError, files, storage::now};
+
+type Answer<T> = Result<T, ApiError>;
+
+/// The config file beside the store (not secret: which model, threads).
+pub fn config_path(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("app-config.json")
+}
+
+pub fn load_config(data_dir: &std::path::Path) -> AppConfig {
+    std::fs::read_to_string(config_path(data_dir))
+        .map(|text| AppConfig::parse(&text))
+        .unwrap_or_default()
+}
+
+fn save_config(data_dir: &std::path::Path, config: &AppConfig) -> Answer<()> {
+    let path = config_path(data_dir);
+    let text = serde_json::to_string_pretty(config)
+        .map_err(|e| ApiError::new("settings-write", e.to_string()))?;
+    let partial = path.with_extension("json.part");
+    std::fs::create_dir_all(data_dir)
+        .and_then(|()| std::fs::write(&partial, text))
+        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|e| ApiError::new("settings-write", format!("无法保存设置：{e}")))
+}
+
+#[derive(Serialize)]
+pub struct KnownModel {
+    pub name: String,
+    pub display_name: String,
+    pub file: String,
+    pub size_bytes: u64,
+    /// The file is in the models folder with the manifest's size (its
+    /// SHA-256 is checked when it loads).
+    pub present: bool,
+}
+
+#[derive(Serialize)]
+pub struct SettingsInfo {
+    pub profile: UnitProfile,
+    pub custom_terms: Vec<String>,
+    pub ignore_terms: Vec<String>,
+    /// 口令 or 系统密钥环.
+    pub key_source: Option<String>,
+    pub data_dir: String,
+    pub export_dir: String,
+    pub config: AppConfig,
+    /// `$GONGWEN_MODEL`, which overrides the setting.
+    pub model_from_env: Option<String>,
+    pub models: Vec<KnownModel>,
+}
+
+#[tauri::command(async)]
+pub fn settings_info(state: State<'_, AppState>) -> Answer<SettingsInfo> {
+    let data_dir = state.storage.data_dir().to_path_buf();
+    let (profile, custom_terms, ignore_terms) = state.storage.with(|store| {
+        Ok((
+            store.unit_profile()?,
+            store.terms(TermList::Custom)?,
+            store.terms(TermList::Ignore)?,
+        ))
+    })?;
+    let models_dir = gongwen_models::models_dir_from_env();
+    let models = Manifest::builtin()
+        .map(|m| m.models)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|spec| {
+            let present = std::fs::metadata(spec.path_in(&models_dir))
+                .is_ok_and(|meta| meta.len() == spec.size_bytes);
+            KnownModel {
+                name: spec.name.clone(),
+                display_name: spec.display_name.clone(),
+                file: spec.file.clone(),
+                size_bytes: spec.size_bytes,
+                present,
+            }
+        })
+        .collect();
+    Ok(SettingsInfo {
+        profile,
+        custom_terms,
+        ignore_terms,
+        key_source: key_source(&data_dir)
+            .ok()
+            .flatten()
+            .map(|s| s.describe().to_owned()),
+        data_dir: data_dir.display().to_string(),
+        export_dir: files::export_dir().display().to_string(),
+        config: load_config(&data_dir),
+        model_from_env: std::env::var("GONGWEN_MODEL")
+            .ok()
+            .filter(|m| !m.is_empty()),
+        models,
+    })
+}
+
+#[tauri::command(async)]
+pub fn save_profile(state: State<'_, AppState>, profile: UnitProfile) -> Answer<UnitProfile> {
+    let profile = UnitProfile {
+        name: profile.name.trim().to_owned(),
+        code: profile.code.trim().to_owned(),
+        recipients: profile
+            .recipients
+            .iter()
+            .map(|r| r.trim().to_owned())
+            .filter(|r| !r.is_empty())
+            .collect(),
+    };
+    state.storage.with(|store| {
+        store.set_unit_profile(&profile, &now())?;
+        store.unit_profile()
+    })
+}
+
+/// Adds a word to the unit's 专用词库 or ignore list; answers the list.
+#[tauri::command(async)]
+pub fn add_term(state: State<'_, AppState>, list: TermList, term: String) -> Answer<Vec<String>> {
+    let term = term.trim().to_owned();
+    if term.is_empty() {
+        return Err(ApiError::new("settings-term", "请输入词语"));
+    }
+    state.storage.with(|store| {
+        store.add_term(list, &term, &now())?;
+        store.terms(list)
+    })
+}
+
+#[tauri::command(async)]
+pub fn remove_term(
+    state: State<'_, AppState>,
+    list: TermList,
+    term: String,
+) -> Answer<Vec<String>> {
+    state.storage.with(|store| {
+        store.remove_term(list, &term, &now())?;
+        store.terms(list)
+    })
+}
+
+#[derive(Serialize)]
+pub struct AuditView {
+    /// Newest first, at most `AUDIT_SHOWN`.
+    pub entries: Vec<AuditEntry>,
+    pub total: usize,
+    /// The chain checked out: entries verified.
+    pub verified: Option<usize>,
+    /// Or where it broke, in plain Chinese.
+    pub broken: Option<String>,
+}
+
+const AUDIT_SHOWN: usize = 500;
+
+/// The audit log with its hash chain verified.
+#[tauri::command(async)]
+pub fn audit_log(state: State<'_, AppState>) -> Answer<AuditView> {
+    state.storage.with(|store| {
+        let mut entries = store.audit_log()?;
+        let total = entries.len();
+        entries.reverse();
+        entries.truncate(AUDIT_SHOWN);
+        let (verified, broken) = match store.verify_audit() {
+            Ok(n) => (Some(n), None),
+            Err(e) => (None, Some(e.to_string())),
+        };
+        Ok(AuditView {
+            entries,
+            total,
+            verified,
+            broken,
+        })
+    })
+}
+
+#[derive(Serialize)]
+pub struct BackupDone {
+    pub path: String,
+    pub drafts: i64,
+    pub revisions: i64,
+    pub bytes: u64,
+}
+
+/// An encrypted, verified copy of the store in the export folder.
+#[tauri::command(async)]
+pub fn create_backup(state: State<'_, AppState>) -> Answer<BackupDone> {
+    let dir = files::export_dir();
+    std::fs::create_dir_all(&dir)
+        .map_err(|e| ApiError::new("backup-io", format!("无法创建 {}：{e}", dir.display())))?;
+    let stamp: String = now()
+        .chars()
+        .filter(char::is_ascii_digit)
+        .take(12)
+        .collect();
+    let path = dir.join(format!("公文助手备份-{stamp}.gwbak"));
+    let report = state.storage.with(|store| store.backup(&path, &now()))?;
+    Ok(BackupDone {
+        path: path.display().to_string(),
+        drafts: report.drafts,
+        revisions: report.revisions,
+        bytes: report.bytes,
+    })
+}
+
+/// Restores a backup the user picked (its bytes as the raw body): written
+/// beside the store, verified, then swapped in.
+#[tauri::command(async)]
+pub fn restore_backup(
+    state: State<'_, AppState>,
+    request: tauri::ipc::Request<'_>,
+) -> Answer<BackupDone> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(ApiError::new("backup-body", "没有收到备份文件的内容"));
+    };
+    let data_dir = state.storage.data_dir().to_path_buf();
+    let incoming = data_dir.join("gongwen.db.incoming");
+    std::fs::write(&incoming, bytes)
+        .map_err(|e| ApiError::new("backup-io", format!("无法写入备份文件：{e}")))?;
+    let result = state.storage.restore(&incoming);
+    let _ = std::fs::remove_file(&incoming);
+    let report = result?;
+    let _ = state
+        .storage
+        .with(|store| store.record(&now(), "restore-backup", "由所选备份文件恢复"));
+    Ok(BackupDone {
+        path: String::new(),
+        drafts: report.drafts,
+        revisions: report.revisions,
+        bytes: report.bytes,
+    })
+}
+
+/// Saves the model settings; they apply at the next start (the model loads
+/// then, in the background). A file outside the manifest needs the user's
+/// confirmation.
+#[tauri::command(async)]
+pub fn save_model_config(state: State<'_, AppState>, config: AppConfig) -> Answer<AppConfig> {
+    if let Some(problem) = config.problem() {
+        return Err(ApiError::new("settings-model", problem));
+    }
+    let manifest = Manifest::builtin().map_err(|e| ApiError::new(e.code(), e.to_string()))?;
+    let model = config.model.trim().to_owned();
+    if manifest.get(&model).is_err() {
+        let path = std::path::Path::new(&model);
+        if !path.is_file() {
+            return Err(ApiError::new(
+                "settings-model",
+                format!("找不到模型文件 {model}"),
+            ));
+        }
+        let known = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| manifest.by_file(n))
+            .is_some();
+        if !known && !config.allow_unregistered {
+            return Err(ApiError::new(
+                "settings-unregistered",
+                "此文件不在已知模型清单中，无法核对其来源与 SHA-256。确认使用请勾选“我确认使用此文件”",
+            ));
+        }
+    }
+    let config = AppConfig { model, ..config };
+    save_config(state.storage.data_dir(), &config)?;
+    let _ = state.storage.with(|store| {
+        store.record(
+            &now(),
+            "settings-model",
+            &format!("模型设置改为 {}（下次启动生效）", config.model),
+        )
+    });
+    Ok(config)
+}

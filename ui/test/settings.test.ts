@@ -1,0 +1,86 @@
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { mountApp } from "../src/app";
+import { FakeBackend } from "../src/backend/fake";
+import { appInfo } from "./fixtures";
+
+const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
+const text = (selector: string) => document.querySelector(selector)?.textContent ?? "";
+
+function fill(selector: string, value: string): void {
+  $<HTMLInputElement>(selector).value = value;
+}
+
+describe("设置", () => {
+  let backend: FakeBackend;
+
+  beforeEach(async () => {
+    document.body.innerHTML = '<div id="app"></div>';
+    backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), { kind: "loading", progress: 0.5 });
+    await mountApp($("#app"), backend);
+    $("#open-settings").click();
+    await vi.waitFor(() => expect($("#settings").hidden).toBe(false));
+  });
+
+  it("saves the unit profile, and the editor offers its 常用主送机关", async () => {
+    fill("#profile-name", "××市人民政府办公室");
+    fill("#profile-code", "×政办发");
+    $<HTMLTextAreaElement>("#profile-recipients").value = "各区人民政府，市政府各部门\n\n市直各单位";
+    $("#save-profile").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("单位信息已保存"));
+    expect(backend.profile).toEqual({ name: "××市人民政府办公室", code: "×政办发", recipients: ["各区人民政府，市政府各部门", "市直各单位"] });
+    const options = [...document.querySelectorAll("#recipient-options option")].map((o) => o.getAttribute("value"));
+    expect(options).toEqual(["各区人民政府，市政府各部门", "市直各单位"]);
+  });
+
+  it("adds and removes words in the unit's lists", async () => {
+    fill("#term-custom", "城管执法局");
+    $("#add-custom").click();
+    await vi.waitFor(() => expect(text("#terms-custom")).toContain("城管执法局"));
+    $('#terms-custom [data-term="城管执法局"]').click();
+    await vi.waitFor(() => expect(text("#terms-custom")).not.toContain("城管执法局"));
+    $("#add-ignore").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("请输入词语"));
+  });
+
+  it("an unknown model file needs the user's confirmation", async () => {
+    expect(text("#settings-model-status")).toContain("正在加载 50%");
+    $<HTMLInputElement>("#model-other").checked = true;
+    fill("#model-path", "/home/user/自带模型.gguf");
+    fill("#model-threads", "4");
+    $("#save-model").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("我确认使用此文件"));
+    expect(backend.config.model).toBe("default");
+    $<HTMLInputElement>("#model-confirm").checked = true;
+    $("#save-model").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("下次启动"));
+    expect(backend.config).toEqual({ model: "/home/user/自带模型.gguf", allow_unregistered: true, threads: 4, context: null });
+  });
+
+  it("shows the audit log with the chain's verdict", async () => {
+    $("#load-audit").click();
+    await vi.waitFor(() => expect(text("#audit-verdict")).toBe("共 1 条，哈希链完整，未被改动"));
+    expect(document.querySelectorAll("#audit-table tbody tr").length).toBe(1);
+    backend.auditBroken = "审计日志第 1 条被修改或删除，日志链已断开";
+    $("#load-audit").click();
+    await vi.waitFor(() => expect(text("#audit-verdict")).toContain("校验失败"));
+  });
+
+  it("backs up, and restores only after the user confirms", async () => {
+    $("#create-backup").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("已备份到 /home/user/公文助手导出/"));
+    const input = $<HTMLInputElement>("#restore-file");
+    const file = new File([new Uint8Array([1, 2, 3, 4, 5])], "公文助手备份.gwbak");
+    Object.defineProperty(input, "files", { value: [file] });
+    input.dispatchEvent(new Event("change"));
+    expect(backend.restored.length).toBe(0);
+    expect(text("#restore-confirm")).toContain("将用“公文助手备份.gwbak”替换当前草稿库");
+    $("#restore-go").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("已从备份恢复：2 份草稿"));
+    expect(backend.restored.length).toBe(1);
+  });
+
+  it("closes back to the window as it was", () => {
+    $("#close-settings").click();
+    expect($("#settings").hidden).toBe(true);
+  });
+});
