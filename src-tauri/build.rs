@@ -34,6 +34,7 @@ fn main() {
         "create_backup",
         "restore_backup",
         "save_model_config",
+        "change_key_source",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(manifest))
         .unwrap_or_else(|e| panic!("tauri build step failed: {e:#}"));

@@ -47,7 +47,7 @@ fn start_engine(data_dir: &std::path::Path) -> Engine {
         context.n_ctx = n_ctx;
     }
     let load = LoadRequest::resolve(&name, allow_unregistered, context);
-    match (load, WorkerCommand::current_exe()) {
+    match (load, worker_command()) {
         (Ok(load), Ok(worker)) => Engine::start(load, worker),
         (Err(e), _) => Engine::unavailable(ModelState::Failed {
             code: e.code().to_owned(),
@@ -58,6 +58,24 @@ fn start_engine(data_dir: &std::path::Path) -> Engine {
             message: format!("找不到本程序的路径，无法启动模型进程：{e}"),
         }),
     }
+}
+
+/// This binary as the worker, at a lower CPU priority where `nice` is
+/// there: on a 2-core PC the window and the user's typing come first and
+/// llama.cpp takes what is left (`nice` execs, so the pid stays the
+/// worker's own).
+fn worker_command() -> std::io::Result<WorkerCommand> {
+    let command = WorkerCommand::current_exe()?;
+    let nice = std::path::Path::new("/usr/bin/nice");
+    if !nice.is_file() {
+        return Ok(command);
+    }
+    let mut args = vec!["-n".into(), "10".into(), command.program.into_os_string()];
+    args.extend(command.args);
+    Ok(WorkerCommand {
+        program: nice.to_path_buf(),
+        args,
+    })
 }
 
 fn main() {
@@ -120,6 +138,7 @@ fn main() {
             settings::create_backup,
             settings::restore_backup,
             settings::save_model_config,
+            settings::change_key_source,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

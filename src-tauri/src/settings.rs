@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use gongwen_desk::AppConfig;
 use gongwen_models::Manifest;
-use gongwen_store::{AuditEntry, TermList, UnitProfile, key_source};
+use gongwen_store::{AuditEntry, TermList, UnitProfile};
 use serde::Serialize;
 use tauri::State;
 
@@ -94,10 +94,7 @@ pub fn settings_info(state: State<'_, AppState>) -> Answer<SettingsInfo> {
         profile,
         custom_terms,
         ignore_terms,
-        key_source: key_source(&data_dir)
-            .ok()
-            .flatten()
-            .map(|s| s.describe().to_owned()),
+        key_source: state.storage.key_source().map(str::to_owned),
         data_dir: data_dir.display().to_string(),
         export_dir: files::export_dir().display().to_string(),
         config: load_config(&data_dir),
@@ -282,4 +279,18 @@ pub fn save_model_config(state: State<'_, AppState>, config: AppConfig) -> Answe
         )
     });
     Ok(config)
+}
+
+/// 改用口令 (a new passphrase) or 改用系统密钥环 (`passphrase` none): the
+/// store is re-encrypted; answers where the key is kept now.
+#[tauri::command(async)]
+pub fn change_key_source(state: State<'_, AppState>, passphrase: Option<String>) -> Answer<String> {
+    let passphrase = passphrase.map(zeroize::Zeroizing::new);
+    if let Some(p) = &passphrase
+        && p.chars().count() < 8
+    {
+        return Err(ApiError::new("settings-passphrase", "口令至少 8 个字符"));
+    }
+    state.storage.change_key(passphrase)?;
+    Ok(state.storage.key_source().unwrap_or("未知").to_owned())
 }

@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use gongwen_domain::calendar::iso8601_utc;
 use gongwen_engine::ModelState;
-use gongwen_store::{BackupReport, Credentials, Key, Store, StoreError, database_path};
+use gongwen_store::{
+    BackupReport, Credentials, Key, Keyring, NewKey, Store, StoreError, database_path, key_source,
+};
 use zeroize::Zeroizing;
 
 use crate::dto::{ApiError, StorageStatus};
@@ -30,6 +32,8 @@ struct Inner {
 pub struct Storage {
     inner: Arc<Mutex<Inner>>,
     data_dir: PathBuf,
+    /// The OS keyring (an in-memory one in tests).
+    keyring: Keyring,
 }
 
 pub fn now() -> String {
@@ -65,6 +69,7 @@ impl Storage {
         let storage = Storage {
             inner: Arc::default(),
             data_dir: gongwen_store::data_dir_from_env(),
+            keyring: Keyring::secret_service(),
         };
         storage.open_with(&Credentials::from_env());
         storage
@@ -115,7 +120,7 @@ impl Storage {
         }
         let credentials = Credentials {
             passphrase: Some(passphrase),
-            keyring: Some(gongwen_store::Keyring::secret_service()),
+            keyring: Some(self.keyring.clone()),
         };
         let status = self.open_with(&credentials);
         if matches!(status, StorageStatus::Failed { .. }) && self.lock().store.is_none() {
@@ -173,6 +178,55 @@ impl Storage {
         Ok(restored?)
     }
 
+    /// Where the key is kept now: 口令 or 系统密钥环.
+    pub fn key_source(&self) -> Option<&'static str> {
+        key_source(&self.data_dir)
+            .ok()
+            .flatten()
+            .map(|s| s.describe())
+    }
+
+    /// Re-encrypts the store under a new passphrase, or under a random key
+    /// in the OS keyring (`None`). The store's own re-key is crash-safe;
+    /// if it fails, the store is opened again with the key it had.
+    pub fn change_key(&self, passphrase: Option<Zeroizing<String>>) -> Result<(), ApiError> {
+        let mut inner = self.lock();
+        let Some(store) = inner.store.take() else {
+            return Err(ApiError::new(
+                "store-locked",
+                "草稿库尚未解锁，请先输入口令",
+            ));
+        };
+        let credentials = Credentials {
+            passphrase: passphrase.clone(),
+            keyring: Some(self.keyring.clone()),
+        };
+        let new = match &passphrase {
+            Some(p) => NewKey::Passphrase(p),
+            None => NewKey::Keyring(&self.keyring),
+        };
+        match gongwen_store::change_key(&self.data_dir, store, &credentials, new, &now()) {
+            Ok(store) => {
+                inner.store = Some(store);
+                // The new key, for a later restore.
+                inner.key = gongwen_store::unlock(&self.data_dir, &credentials).ok();
+                Ok(())
+            }
+            Err(e) => {
+                let reopened = inner
+                    .key
+                    .as_ref()
+                    .map(|key| Store::open(&database_path(&self.data_dir), key));
+                match reopened {
+                    Some(Ok(store)) => inner.store = Some(store),
+                    Some(Err(again)) => inner.status = Some(failed(&again)),
+                    None => {}
+                }
+                Err(e.into())
+            }
+        }
+    }
+
     /// Follows the engine: a model that becomes ready is recorded in the
     /// audit log with its hash, now or when the store is opened.
     pub fn on_model_state(&self, state: &ModelState) {
@@ -204,6 +258,14 @@ mod tests {
     use super::*;
     use gongwen_engine::ModelInfo;
 
+    fn storage_in(dir: &std::path::Path, keyring: Keyring) -> Storage {
+        Storage {
+            inner: Arc::default(),
+            data_dir: dir.to_path_buf(),
+            keyring,
+        }
+    }
+
     fn ready(sha256: &str) -> ModelState {
         ModelState::Ready(ModelInfo {
             name: "test".into(),
@@ -224,10 +286,7 @@ mod tests {
     #[test]
     fn the_model_load_reaches_the_audit_log_once_the_store_opens() {
         let dir = tempfile::tempdir().unwrap();
-        let storage = Storage {
-            inner: Arc::default(),
-            data_dir: dir.path().to_path_buf(),
-        };
+        let storage = storage_in(dir.path(), Keyring::in_memory().unwrap());
         storage.on_model_state(&ready("abc123"));
         assert!(matches!(
             storage.unlock("第一次设置的口令".into()),
@@ -243,10 +302,7 @@ mod tests {
             loaded[0].detail
         );
 
-        let again = Storage {
-            inner: Arc::default(),
-            data_dir: dir.path().to_path_buf(),
-        };
+        let again = storage_in(dir.path(), Keyring::in_memory().unwrap());
         let status = again.unlock("错误的口令".into());
         assert!(matches!(
             status,
@@ -263,10 +319,7 @@ mod tests {
     #[test]
     fn a_restore_swaps_the_store_and_a_bad_file_changes_nothing() {
         let dir = tempfile::tempdir().unwrap();
-        let storage = Storage {
-            inner: Arc::default(),
-            data_dir: dir.path().to_path_buf(),
-        };
+        let storage = storage_in(dir.path(), Keyring::in_memory().unwrap());
         storage.unlock("备份测试口令".into());
         let doc = |title: &str| {
             let mut d = gongwen_domain::Document::new(gongwen_domain::DocKind::Notice);
@@ -296,5 +349,41 @@ mod tests {
             .map(|d| d.title)
             .collect();
         assert_eq!(titles, ["备份前的草稿"]);
+    }
+
+    /// The key moves from the passphrase to the keyring and back; the
+    /// drafts stay readable, and a restart opens the store with the new
+    /// source.
+    #[test]
+    fn the_key_can_move_between_passphrase_and_keyring() {
+        let dir = tempfile::tempdir().unwrap();
+        let keyring = Keyring::in_memory().unwrap();
+        let storage = storage_in(dir.path(), keyring.clone());
+        storage.unlock("最初的口令".into());
+        let mut doc = gongwen_domain::Document::new(gongwen_domain::DocKind::Notice);
+        doc.title = "换钥前的草稿".into();
+        storage.with(|s| s.save(None, &doc, &now())).unwrap();
+        assert_eq!(storage.key_source(), Some("口令"));
+
+        storage.change_key(None).unwrap();
+        assert_eq!(storage.key_source(), Some("系统密钥环"));
+        assert_eq!(storage.with(|s| s.list()).unwrap().len(), 1);
+        // A restart finds the key in the keyring, without any passphrase.
+        drop(storage);
+        let again = storage_in(dir.path(), keyring.clone());
+        let status = again.open_with(&Credentials {
+            passphrase: None,
+            keyring: Some(keyring.clone()),
+        });
+        assert!(matches!(status, StorageStatus::Encrypted { drafts: 1 }));
+
+        again
+            .change_key(Some(Zeroizing::new("新的口令".into())))
+            .unwrap();
+        assert_eq!(again.key_source(), Some("口令"));
+        let backup = dir.path().join("b.gwbak");
+        again.with(|s| s.backup(&backup, &now())).unwrap();
+        // The kept key is the new one: a restore reopens the store.
+        assert_eq!(again.restore(&backup).unwrap().drafts, 1);
     }
 }

@@ -142,8 +142,11 @@ export class AiPanel {
     }
     if (event.kind !== "drafted") return;
     const s = event.suggestion;
-    this.speed.textContent =
-      s.mode === "model" ? `共 ${s.generated_tokens} 个词元 · ${s.tokens_per_second.toFixed(1)} 词元/秒` : "未使用模型";
+    // A stopped draft may not count its tokens: the last rate shown stays.
+    if (s.mode !== "model") this.speed.textContent = "未使用模型";
+    else if (s.generated_tokens > 0) {
+      this.speed.textContent = `共 ${s.generated_tokens} 个词元 · ${s.tokens_per_second.toFixed(1)} 词元/秒`;
+    }
     // Against the body as it is now: the user may have typed meanwhile.
     await this.showDraft(s, this.host.editor.current()?.body ?? form.body);
   }

@@ -220,13 +220,49 @@ export class SettingsView {
       );
       confirmBox.hidden = false;
     });
+    const keyBox = this.keySection(info.key_source);
     return section(
       "草稿库",
       `草稿库以 SQLCipher 加密保存在 ${info.data_dir}。密钥保存在：${info.key_source ?? "（未设置）"}。备份文件同样加密，保存到 ${info.export_dir}。`,
       h("div", { class: "row" }, backup),
       row("从备份恢复", h("span", {}, pick, file)),
       confirmBox,
+      keyBox,
     );
+  }
+
+  /** 改用口令 / 更换口令 / 改用系统密钥环: the store is re-encrypted. */
+  private keySection(source: string | null): HTMLElement {
+    const box = h("div", { class: "key-box", id: "key-box" });
+    const first = h("input", { type: "password", id: "new-passphrase", placeholder: "新口令（至少 8 个字符）", autocomplete: "off" });
+    const second = h("input", { type: "password", id: "new-passphrase-again", placeholder: "再输入一次", autocomplete: "off" });
+    const change = async (passphrase: string | null) => {
+      try {
+        const now = await this.host.backend.changeKeySource(passphrase);
+        first.value = "";
+        second.value = "";
+        this.host.notify(`已重新加密草稿库，密钥保存在：${now}`, "ok");
+        box.replaceWith(this.keySection(now));
+      } catch (error) {
+        this.host.notify(`未能更改（草稿库未改动）：${errorMessage(error)}`, "error");
+      }
+    };
+    const usePassphrase = h("button", { type: "button", id: "use-passphrase" }, source === "口令" ? "更换口令" : "改用口令保护");
+    usePassphrase.addEventListener("click", () => {
+      if (first.value !== second.value) {
+        this.host.notify("两次输入的口令不一致", "error");
+        return;
+      }
+      void change(first.value);
+    });
+    const children: HTMLElement[] = [h("h4", {}, `密钥：${source ?? "未设置"}`), h("div", { class: "row" }, first, second, usePassphrase)];
+    if (source !== "系统密钥环") {
+      const useKeyring = h("button", { type: "button", id: "use-keyring" }, "改用系统密钥环");
+      useKeyring.addEventListener("click", () => void change(null));
+      children.push(h("div", { class: "row" }, useKeyring, h("span", { class: "hint" }, "密钥存入系统密钥环后，启动时无需输入口令")));
+    }
+    box.replaceChildren(...children);
+    return box;
   }
 
   private auditSection(): HTMLElement {

@@ -79,6 +79,22 @@ describe("设置", () => {
     expect(backend.restored.length).toBe(1);
   });
 
+  it("moves the key to the keyring, or to a new passphrase typed twice", async () => {
+    expect(text("#key-box h4")).toBe("密钥：口令");
+    $("#use-keyring").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("密钥保存在：系统密钥环"));
+    expect(text("#key-box h4")).toBe("密钥：系统密钥环");
+    expect(document.querySelector("#use-keyring")).toBeNull();
+    fill("#new-passphrase", "一二三四五六七八");
+    fill("#new-passphrase-again", "一二三四五六七九");
+    $("#use-passphrase").click();
+    await vi.waitFor(() => expect(text("#notice")).toBe("两次输入的口令不一致"));
+    expect(backend.keySource).toBe("系统密钥环");
+    fill("#new-passphrase-again", "一二三四五六七八");
+    $("#use-passphrase").click();
+    await vi.waitFor(() => expect(text("#key-box h4")).toBe("密钥：口令"));
+  });
+
   it("closes back to the window as it was", () => {
     $("#close-settings").click();
     expect($("#settings").hidden).toBe(true);

@@ -401,7 +401,7 @@ export class FakeBackend implements Backend {
       profile: this.profile,
       custom_terms: this.terms.custom,
       ignore_terms: this.terms.ignore,
-      key_source: "口令",
+      key_source: this.keySource,
       data_dir: "/home/user/.local/share/gongwen",
       export_dir: this.info.export_dir,
       config: this.config,
@@ -454,6 +454,14 @@ export class FakeBackend implements Backend {
     }
     this.config = config;
     return config;
+  }
+
+  keySource = "口令";
+
+  async changeKeySource(passphrase: string | null): Promise<string> {
+    if (passphrase !== null && passphrase.length < 8) throw { code: "settings-passphrase", message: "口令至少 8 个字符" };
+    this.keySource = passphrase === null ? "系统密钥环" : "口令";
+    return this.keySource;
   }
 
   async stopJob(id: number): Promise<boolean> {

@@ -321,6 +321,8 @@ export interface Backend {
   createBackup(): Promise<BackupDone>;
   restoreBackup(bytes: Uint8Array): Promise<BackupDone>;
   saveModelConfig(config: AppConfig): Promise<AppConfig>;
+  /** Re-encrypts the store under a new passphrase, or the keyring (null). */
+  changeKeySource(passphrase: string | null): Promise<string>;
 }
 
 /** The message of a failed command, whatever shape the failure took. */
@@ -383,5 +385,6 @@ export async function tauriBackend(): Promise<Backend> {
     createBackup: () => invoke("create_backup"),
     restoreBackup: (bytes) => invoke("restore_backup", bytes),
     saveModelConfig: (config) => invoke("save_model_config", { config }),
+    changeKeySource: (passphrase) => invoke("change_key_source", { passphrase }),
   };
 }

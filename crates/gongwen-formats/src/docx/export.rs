@@ -76,16 +76,21 @@ fn run(text: &str, font: &str, size: usize) -> Run {
         .character_spacing(CONDENSE)
 }
 
+/// One line of the grid, exactly, with no space around the paragraph.
+fn exact_pitch() -> LineSpacing {
+    LineSpacing::new()
+        .line_rule(LineSpacingType::Exact)
+        .line(LINE)
+        .before(0)
+        .after(0)
+}
+
 /// A paragraph on the line grid. No widow/orphan control: a page holds its
 /// 22 lines (GB/T 9704 5.2.2), a paragraph breaks wherever the page ends.
 fn line() -> Paragraph {
-    Paragraph::new().widow_control(false).line_spacing(
-        LineSpacing::new()
-            .line_rule(LineSpacingType::Exact)
-            .line(LINE)
-            .before(0)
-            .after(0),
-    )
+    Paragraph::new()
+        .widow_control(false)
+        .line_spacing(exact_pitch())
 }
 
 fn blank_lines(n: usize) -> impl Iterator<Item = Paragraph> {
@@ -222,15 +227,7 @@ fn export_inner(
 
     match doc.layout {
         Layout::Standard | Layout::Minutes | Layout::Order => {
-            let marks: Vec<String> = if doc.issuer_marks.is_empty() && doc.layout == Layout::Minutes
-            {
-                vec![format!(
-                    "{}纪要",
-                    doc.signature.first().cloned().unwrap_or_default()
-                )]
-            } else {
-                doc.issuer_marks.clone()
-            };
+            let marks = issuer_marks(doc);
             if !marks.is_empty() {
                 // Top edge 35 mm below the 版心 (命令: 20 mm).
                 let drop = if doc.layout == Layout::Order {
@@ -339,16 +336,7 @@ fn export_inner(
     // 标题: 2号小标宋, centred, balanced lines.
     let title_changed = tracked.filter(|(base, _)| base.title != doc.title);
     if let Some((base, revision)) = title_changed {
-        let p = Paragraph::new()
-            .align(AlignmentType::Center)
-            .snap_to_grid(false)
-            .line_spacing(
-                LineSpacing::new()
-                    .line_rule(LineSpacingType::Exact)
-                    .line(LINE)
-                    .before(0)
-                    .after(0),
-            );
+        let p = title_paragraph();
         let styled = |r: Run| {
             r.fonts(fonts(XIAOBIAOSONG))
                 .size(SIZE_2)
@@ -357,18 +345,7 @@ fn export_inner(
         paragraphs.push(diff_runs(p, &base.title, &doc.title, revision, &styled));
         paragraphs.extend(blank_lines(1));
     } else if !doc.title.is_empty() {
-        // 2号 lines on the 3号 pitch: off the grid, or LibreOffice gives each
-        // title line two grid lines.
-        let mut p = Paragraph::new()
-            .align(AlignmentType::Center)
-            .snap_to_grid(false)
-            .line_spacing(
-                LineSpacing::new()
-                    .line_rule(LineSpacingType::Exact)
-                    .line(LINE)
-                    .before(0)
-                    .after(0),
-            );
+        let mut p = title_paragraph();
         for (i, part) in balance_title(&doc.title, (TEXT_WIDTH / 440) as usize)
             .iter()
             .enumerate()
@@ -407,13 +384,7 @@ fn export_inner(
     // 附件说明: one blank line, then 附件：1. …, names aligned.
     if !doc.attachments.is_empty() {
         paragraphs.extend(blank_lines(1));
-        let numbered = doc.attachments.len() > 1;
-        for (i, name) in doc.attachments.iter().enumerate() {
-            let item = if numbered {
-                format!("{}. {name}", i + 1)
-            } else {
-                name.clone()
-            };
+        for (i, item) in attachment_items(doc).into_iter().enumerate() {
             let p = if i == 0 {
                 indented(line(), 5, -3).add_run(run(&format!("附件：{item}"), FANGSONG, SIZE_3))
             } else {
@@ -542,6 +513,44 @@ pub fn signature_columns(doc: &Document, total: f64) -> (f64, f64) {
     }
 }
 
+/// The 附件说明 items: numbered "1. 名称" when there are several.
+pub fn attachment_items(doc: &Document) -> Vec<String> {
+    let numbered = doc.attachments.len() > 1;
+    doc.attachments
+        .iter()
+        .enumerate()
+        .map(|(i, name)| {
+            if numbered {
+                format!("{}. {name}", i + 1)
+            } else {
+                name.clone()
+            }
+        })
+        .collect()
+}
+
+/// The centred title paragraph: 2号 lines on the 3号 pitch, off the line
+/// grid (else LibreOffice gives each title line two grid lines).
+fn title_paragraph() -> Paragraph {
+    Paragraph::new()
+        .align(AlignmentType::Center)
+        .snap_to_grid(false)
+        .line_spacing(exact_pitch())
+}
+
+/// The 发文机关标志 lines as printed: a 纪要 without one takes its name
+/// from the 署名 (……纪要).
+pub fn issuer_marks(doc: &Document) -> Vec<String> {
+    if doc.issuer_marks.is_empty() && doc.layout == Layout::Minutes {
+        vec![format!(
+            "{}纪要",
+            doc.signature.first().cloned().unwrap_or_default()
+        )]
+    } else {
+        doc.issuer_marks.clone()
+    }
+}
+
 /// The 发文机关标志's size in half-points: 小初 (36 pt) unless the name
 /// needs less to fit one line.
 pub fn mark_size(mark: &str) -> usize {
@@ -640,13 +649,7 @@ fn imprint(doc: &Document) -> Vec<Paragraph> {
             .h_anchor("margin")
             .x_align("center")
             .y_align("bottom")
-            .line_spacing(
-                LineSpacing::new()
-                    .line_rule(LineSpacingType::Exact)
-                    .line(LINE)
-                    .before(0)
-                    .after(0),
-            )
+            .line_spacing(exact_pitch())
             .indent(Some(char4), None, Some(char4), None)
             .keep_next(true)
     };

@@ -14,8 +14,8 @@ use gongwen_domain::{Block, Document, Layout};
 use serde::Serialize;
 
 use super::export::{
-    CHAR, LINE, TEXT_HEIGHT, TEXT_WIDTH, balance_title, mark_size, mm, signature_columns,
-    width_in_chars,
+    CHAR, LINE, TEXT_HEIGHT, TEXT_WIDTH, attachment_items, balance_title, issuer_marks, mark_size,
+    mm, signature_columns, width_in_chars,
 };
 
 const MM_PER_TWIP: f64 = 25.4 / 1440.0;
@@ -229,15 +229,7 @@ pub fn preview(doc: &Document) -> Preview {
     };
     match doc.layout {
         Layout::Standard | Layout::Minutes | Layout::Order => {
-            let marks: Vec<String> = if doc.issuer_marks.is_empty() && doc.layout == Layout::Minutes
-            {
-                vec![format!(
-                    "{}纪要",
-                    doc.signature.first().cloned().unwrap_or_default()
-                )]
-            } else {
-                doc.issuer_marks.clone()
-            };
+            let marks = issuer_marks(doc);
             // The 标志's top edge 35 mm below the 版心's (命令: 20 mm).
             let drop = if doc.layout == Layout::Order {
                 mm(20.0)
@@ -356,13 +348,7 @@ pub fn preview(doc: &Document) -> Preview {
 
     if !doc.attachments.is_empty() {
         paras.push(Para::blank());
-        let numbered = doc.attachments.len() > 1;
-        for (i, name) in doc.attachments.iter().enumerate() {
-            let item = if numbered {
-                format!("{}. {name}", i + 1)
-            } else {
-                name.clone()
-            };
+        for (i, item) in attachment_items(doc).into_iter().enumerate() {
             let (text, first) = if i == 0 {
                 (format!("附件：{item}"), 2.0)
             } else {
