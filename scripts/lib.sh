@@ -19,9 +19,10 @@ APP_PACKAGES=(
 # Extra packages the test suite needs: the WebDriver for WebKitGTK, a
 # virtual display, and a D-Bus session with GNOME Keyring (the real Secret
 # Service the keyring test stores the database key in), and the outside
-# judges of the .docx we write: LibreOffice, poppler, a free 楷体 font.
+# judges of the .docx we write: LibreOffice, poppler, a free 楷体 font;
+# procps for pkill (the e2e test kills the model worker as a crash would).
 TEST_PACKAGES=(webkit2gtk-driver xvfb xauth dbus-daemon gnome-keyring
-  libreoffice-writer-nogui poppler-utils fonts-arphic-ukai)
+  libreoffice-writer-nogui poppler-utils fonts-arphic-ukai procps)
 
 install_packages() {
   local missing=()

@@ -100,8 +100,12 @@ export class AiPanel {
             out.scrollTop = out.scrollHeight;
             break;
           case "progress":
-            this.speed.textContent = `已生成 ${event.tokens} 个词元 · ${event.tokens_per_second.toFixed(1)} 词元/秒`;
-            this.host.generating(event.tokens_per_second);
+            // A rate needs two pieces to mean anything.
+            this.speed.textContent =
+              event.tokens < 2
+                ? `已生成 ${event.tokens} 个词元`
+                : `已生成 ${event.tokens} 个词元 · ${event.tokens_per_second.toFixed(1)} 词元/秒`;
+            if (event.tokens >= 2) this.host.generating(event.tokens_per_second);
             break;
           default:
             this.setBusy(false);

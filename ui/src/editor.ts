@@ -114,6 +114,8 @@ export class DraftEditor {
       { class: "editor-toolbar" },
       h("span", { class: "doc-kind", id: "doc-kind" }, form.kind),
       this.saveState,
+      button("undo", "撤销", () => this.body?.undo(), "Ctrl+Z"),
+      button("redo", "重做", () => this.body?.redo(), "Ctrl+Y 或 Ctrl+Shift+Z"),
       button("save-draft", "保存", () => void this.save(), "Ctrl+S"),
       button("show-history", "历史", () => void this.toggleHistory()),
       this.exportControls(),

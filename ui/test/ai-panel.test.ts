@@ -41,6 +41,7 @@ describe("the AI panel", () => {
     expect($("#stop").hidden).toBe(false);
     expect($<HTMLButtonElement>("#generate").disabled).toBe(true);
     job.emit("为做好冬季安全生产工作，");
+    expect(text("#draft-speed")).toBe("已生成 1 个词元");
     job.emit("现将有关事项通知如下。");
     expect(text("#draft-stream")).toBe("为做好冬季安全生产工作，现将有关事项通知如下。");
     expect(text("#draft-speed")).toContain("12.5 词元/秒");

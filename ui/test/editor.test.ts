@@ -97,6 +97,15 @@ describe("drafting in the editor", () => {
     expect(body().state.doc.toString()).toBe("要认真落实工作部署，确保部署到位。");
   });
 
+  it("撤销 and 重做 step through the body's edits", async () => {
+    typeInBody("第一句。");
+    typeInBody("第二句。");
+    $("#undo").click();
+    expect(body().state.doc.toString()).not.toContain("第二句。");
+    $("#redo").click();
+    expect(body().state.doc.toString()).toContain("第二句。");
+  });
+
   it("全部接受同类 fixes every finding of the rule at once; a title fix lands in the title", async () => {
     typeInField("#field-title", "关于开展检查的通知。");
     typeInBody("工作布署和人员布署。");

@@ -127,6 +127,20 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// How a worker ended, for the user: the exit code or the signal, in
+/// Chinese (Rust's own wording is English).
+fn exit_in_chinese(status: &std::process::ExitStatus) -> String {
+    use std::os::unix::process::ExitStatusExt;
+    match (status.code(), status.signal()) {
+        (Some(code), _) => format!("退出码 {code}"),
+        (None, Some(6)) => "推理库中止运行，信号 6".to_owned(),
+        (None, Some(9)) => "被强制结束，信号 9".to_owned(),
+        (None, Some(11)) => "内存访问错误，信号 11".to_owned(),
+        (None, Some(signal)) => format!("信号 {signal}"),
+        (None, None) => "原因不明".to_owned(),
+    }
+}
+
 /// How to start a worker: a program and its arguments.
 #[derive(Debug, Clone)]
 pub struct WorkerCommand {
@@ -520,8 +534,8 @@ impl Host {
         host.respawning.store(true, Ordering::SeqCst);
         let status = old
             .and_then(|mut old| old.child.wait().ok())
-            .map(|s| s.to_string())
-            .unwrap_or_default();
+            .map(|s| exit_in_chinese(&s))
+            .unwrap_or_else(|| "原因不明".to_owned());
         if host.shutting_down.load(Ordering::SeqCst) {
             return;
         }
@@ -585,5 +599,22 @@ fn cancelled_report(text: String) -> GenerationReport {
         time_to_first_token_ms: 0.0,
         prompt_eval_ms: 0.0,
         generation_ms: 0.0,
+    }
+}
+
+#[cfg(test)]
+mod exit_tests {
+    use std::os::unix::process::ExitStatusExt;
+
+    use super::exit_in_chinese;
+
+    #[test]
+    fn a_worker_s_end_reads_in_chinese() {
+        let killed = std::process::ExitStatus::from_raw(9);
+        assert_eq!(exit_in_chinese(&killed), "被强制结束，信号 9");
+        let aborted = std::process::ExitStatus::from_raw(6);
+        assert_eq!(exit_in_chinese(&aborted), "推理库中止运行，信号 6");
+        let exited = std::process::ExitStatus::from_raw(3 << 8);
+        assert_eq!(exit_in_chinese(&exited), "退出码 3");
     }
 }

@@ -66,10 +66,14 @@ export class FakeJob {
     private finishWith: (text: string) => JobEvent,
   ) {}
 
+  pieces = 0;
+
+  /** One piece of text, as one token. */
   emit(piece: string, tokensPerSecond = 12.5): void {
     this.text += piece;
+    this.pieces++;
     this.onEvent({ kind: "text", text: piece });
-    this.onEvent({ kind: "progress", tokens: this.text.length, tokens_per_second: tokensPerSecond });
+    this.onEvent({ kind: "progress", tokens: this.pieces, tokens_per_second: tokensPerSecond });
   }
 
   /** Ends the job as a crashed worker or a refused answer would. */
