@@ -254,7 +254,9 @@ pub fn export_draft(
     };
     let path = files::write_export(&export_file_name(&doc.title, doc.kind), &bytes)?;
     let shown = path.display().to_string();
-    // The audit log says what left the store, and where to.
+    // The audit log says what left the store, and where to. The file is
+    // already written: a log that cannot be appended to (a locked store)
+    // does not undo the user's export.
     let _ = state.storage.with(|store| {
         store.record(
             &now(),

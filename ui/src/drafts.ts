@@ -6,6 +6,7 @@ import type { AppInfo, Backend, DraftSummary } from "./backend";
 import { errorMessage } from "./backend";
 import { h } from "./dom";
 import { localTime } from "./editor";
+import { isSubmitEnter } from "./keys";
 
 export interface DraftsHost {
   backend: Backend;
@@ -89,6 +90,15 @@ export class DraftsPane {
       }
     });
 
+    // Keyboard: Enter opens the focused draft (not while an IME composes).
+    this.list.addEventListener("keydown", (event) => {
+      const item = (event.target as HTMLElement).closest<HTMLElement>("[data-id]");
+      if (!item || this.showingBin || !isSubmitEnter(event)) return;
+      event.preventDefault();
+      const id = Number(item.dataset.id);
+      this.select(id);
+      host.openDraft(id);
+    });
     this.element = h(
       "aside",
       { id: "pane-drafts", class: "pane drafts", "aria-label": "草稿" },

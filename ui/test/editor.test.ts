@@ -179,6 +179,22 @@ describe("drafting in the editor", () => {
     await vi.waitFor(() => expect(text(".page")).toContain("各单位要认真落实。第二段。"));
   });
 
+  it("opens a listed draft with Enter, but not while an input method composes", async () => {
+    typeInField("#field-title", "用键盘打开的通知");
+    ctrlS();
+    await vi.waitFor(() => expect(text("#draft-list")).toContain("用键盘打开的通知"));
+    $("#new-doc").click();
+    $('#kind-menu li[data-kind="函"]').click();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("函"));
+    const item = $("#draft-list li");
+    item.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", isComposing: true, bubbles: true }));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(text("#doc-kind")).toBe("函");
+    item.dispatchEvent(new KeyboardEvent("keydown", { key: "Enter", bubbles: true }));
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+    expect($<HTMLInputElement>("#field-title").value).toBe("用键盘打开的通知");
+  });
+
   it("deletes to the recycle bin and brings it back", async () => {
     typeInField("#field-title", "待删除的通知");
     ctrlS();
