@@ -1,8 +1,11 @@
 // Starts the real 公文助手 binary under Xvfb and drives its window over
 // WebDriver (tauri-driver + WebKitWebDriver): a civil servant's day in one
-// run. Create a 通知, fill its elements, write the body with a planted
-// typo, accept the fix, save revisions, export a .docx and import it back,
-// quit, restart, and find the draft and its history still there.
+// run, with the small test model. Set the unit profile, create a 通知, let
+// the model draft the body (streaming; 停止), accept it, plant a typo and
+// accept the fix, save revisions, survive a crash of the model worker,
+// preview, summarize and follow a citation, export a .docx and import it
+// back, quit, restart, and find the drafts and their history still there.
+// Screenshots go to $GONGWEN_E2E_OUT; the cold start is printed.
 // Run by scripts/test.sh.
 
 import assert from "node:assert/strict";
@@ -45,7 +48,6 @@ async function shot(name) {
   console.log(`screenshot: ${file} (${png.length} bytes)`);
 }
 
-// The body's text; an empty editor shows a placeholder, which is not text.
 /** Frame intervals over 1.5 s: how smoothly the window draws. */
 const frameGaps = () =>
   session.executeAsync(
@@ -55,6 +57,7 @@ const frameGaps = () =>
   );
 let idleFrames;
 
+// The body's text; an empty editor shows a placeholder, which is not text.
 const bodyText = () =>
   session.execute("const c = document.querySelector('.cm-content'); return c.querySelector('.cm-placeholder') ? '' : c.innerText");
 
