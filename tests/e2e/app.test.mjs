@@ -212,7 +212,8 @@ test("Ctrl+S saves a revision; a second edit saves another", async () => {
   const diff = await session.waitForText("#revision-diff", (t) => t.includes("+ 二、加强隐患排查"), 10_000);
   assert.match(diff, /\+ 二、加强隐患排查/);
   await shot("05-history");
-  await session.click("#close-history");
+  // 历史 toggles the panel (its own 关闭 may sit under the sticky toolbar).
+  await session.click("#show-history");
 });
 
 test("a crash of the model worker mid-draft: a plain notice, every typed character kept, the model back", async () => {
@@ -322,7 +323,8 @@ test("after quitting and restarting, the draft and its revisions are still there
   assert.match(await bodyText(), /二、加强隐患排查/);
   await session.click("#show-history");
   await session.until(() => session.count("#history-list li").then((n) => n >= 2), 10_000, "its revisions");
-  await session.click("#close-history");
+  // 历史 toggles the panel (its own 关闭 may sit under the sticky toolbar).
+  await session.click("#show-history");
   // Full-text search finds it by a phrase of its body.
   await session.type("#draft-search", "隐患排查");
   await session.until(() => session.count("#draft-list li").then((n) => n >= 1), 5_000, "a search hit");
