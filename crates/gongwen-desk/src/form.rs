@@ -77,11 +77,20 @@ pub struct FieldProblem {
     pub message: String,
 }
 
+/// A line without its indent (full-width spaces too) or trailing space.
+fn trimmed(line: &str) -> &str {
+    line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
+}
+
+/// Whether a line holds nothing: such lines are not blocks of the body.
+pub(crate) fn is_blank(line: &str) -> bool {
+    trimmed(line).is_empty()
+}
+
 fn lines(text: &str) -> Vec<String> {
     text.lines()
-        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}'))
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
+        .filter(|l| !is_blank(l))
+        .map(|l| trimmed(l).to_owned())
         .collect()
 }
 

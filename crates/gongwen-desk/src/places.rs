@@ -5,7 +5,7 @@ use gongwen_domain::{Part, plain_lines};
 use serde::Serialize;
 
 use crate::check::fields_of;
-use crate::form::DraftForm;
+use crate::form::{DraftForm, is_blank};
 
 /// A paragraph's place: the field it is in and, in the body, the editor's
 /// line (0-based).
@@ -50,11 +50,6 @@ pub fn paragraphs(form: &DraftForm) -> (String, Vec<Place>) {
         places.push(place);
     }
     (text, places)
-}
-
-fn is_blank(line: &str) -> bool {
-    line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
-        .is_empty()
 }
 
 #[cfg(test)]
