@@ -20,9 +20,11 @@ APP_PACKAGES=(
 # virtual display, and a D-Bus session with GNOME Keyring (the real Secret
 # Service the keyring test stores the database key in), and the outside
 # judges of the .docx we write: LibreOffice, poppler, a free 楷体 font;
-# procps for pkill (the e2e test kills the model worker as a crash would).
+# procps for pkill (the e2e test kills the model worker as a crash would);
+# iproute2 and strace for the air-gap proof (network namespaces, syscall
+# traces); util-linux's unshare is in every Debian.
 TEST_PACKAGES=(webkit2gtk-driver xvfb xauth dbus-daemon gnome-keyring
-  libreoffice-writer-nogui poppler-utils fonts-arphic-ukai procps)
+  libreoffice-writer-nogui poppler-utils fonts-arphic-ukai procps iproute2 strace)
 
 install_packages() {
   local missing=()
@@ -80,6 +82,14 @@ python_test_packages() {
   python3 -m pip install --quiet --disable-pip-version-check --target "$GONGWEN_PYTHONPATH" \
     "${PYTHON_TEST_PACKAGES[@]}"
   echo "${PYTHON_TEST_PACKAGES[*]}" > "$stamp"
+}
+
+# Runs a command in a new network namespace with loopback up and no other
+# interface: nothing it starts can reach another machine.
+airgapped() {
+  local unshare=(unshare --net)
+  [ "$(id -u)" -eq 0 ] || unshare+=(--map-root-user)
+  "${unshare[@]}" -- bash -c 'ip link set lo up && exec "$@"' airgapped "$@"
 }
 
 gongwen_cli() {

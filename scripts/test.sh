@@ -35,14 +35,14 @@ cargo test --workspace
 step "前端测试"
 (cd ui && npx vitest run)
 
-step "端到端测试（真实窗口，WebDriver，Xvfb）"
+step "端到端测试（真实窗口，WebDriver，Xvfb；在只有本机回环的网络命名空间中运行）"
 if ! command -v tauri-driver >/dev/null; then
   say "安装 tauri-driver 2.x"
   cargo install --quiet --locked --root "$TOOLS_DIR" tauri-driver --version '^2'
 fi
 cargo build --quiet -p gongwen-app
 GONGWEN_APP="$CARGO_TARGET_DIR/debug/gongwen-app" \
-  GONGWEN_E2E_OUT="$CARGO_TARGET_DIR/e2e" \
-  xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
+  GONGWEN_E2E_OUT="$CARGO_TARGET_DIR/e2e" GONGWEN_E2E_AIRGAP=1 \
+  airgapped xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
 
 step "全部通过"

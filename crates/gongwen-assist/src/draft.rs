@@ -28,7 +28,12 @@ pub struct DraftRequest {
     pub date: Option<WrittenDate>,
     /// Sample (varied drafts) or greedy (repeatable, for tests).
     pub creative: bool,
+    /// The most tokens the model may write (a 公文 body fits in the default).
+    pub max_tokens: u32,
 }
+
+/// Enough for a two-page 公文 body.
+pub const DRAFT_MAX_TOKENS: u32 = 1200;
 
 impl DraftRequest {
     pub fn new(kind: DocKind, brief: &str) -> DraftRequest {
@@ -38,6 +43,7 @@ impl DraftRequest {
             elements: Document::new(kind),
             date: None,
             creative: true,
+            max_tokens: DRAFT_MAX_TOKENS,
         }
     }
 
@@ -177,7 +183,7 @@ pub fn draft(
             system: system.clone(),
             user: prompt(request),
             answer_prefix: String::new(),
-            max_tokens: 1200,
+            max_tokens: request.max_tokens,
             creative: request.creative,
             stop: vec![prompts::CLOSE.to_owned()],
             background: false,

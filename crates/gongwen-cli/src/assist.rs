@@ -46,6 +46,9 @@ pub struct DraftArgs {
     greedy: bool,
     #[arg(long, default_value_t = 0)]
     seed: u32,
+    /// 模型最多生成的词元数
+    #[arg(long, default_value_t = gongwen_assist::draft::DRAFT_MAX_TOKENS)]
+    max_tokens: u32,
 }
 
 #[derive(Args)]
@@ -146,6 +149,7 @@ pub fn draft(args: DraftArgs) -> Result<ExitCode, Failure> {
     }
     request.date = today();
     request.creative = !args.greedy;
+    request.max_tokens = args.max_tokens;
     let mut notices = Vec::new();
     let mut drafted: Drafted = match loaded(&args.model, &mut notices) {
         Some((engine, info)) => {
