@@ -196,3 +196,70 @@ fn a_missing_worker_program_is_a_clear_failure() {
         .unwrap_err();
     assert_eq!(err.0, "engine-spawn");
 }
+
+/// Kills the worker and waits until its replacement has settled.
+fn restart_and_settle(engine: &Engine) -> ModelState {
+    let pid = engine.worker_pid().unwrap();
+    std::process::Command::new("kill")
+        .args(["-9", &pid.to_string()])
+        .status()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let state = engine.state();
+        let settled = matches!(
+            state,
+            ModelState::Ready(_) | ModelState::Failed { .. } | ModelState::Missing { .. }
+        );
+        if settled && engine.worker_pid().is_some_and(|p| p != pid) {
+            return state;
+        }
+        assert!(Instant::now() < deadline, "no restart: {state:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_model_replaced_or_deleted_while_running_is_caught_at_the_next_load() {
+    let original = test_model(1024);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gemma-3-270m-q4_k_m.gguf");
+    std::fs::copy(&original.path, &path).unwrap();
+    let engine = Engine::start(
+        LoadRequest {
+            path: path.clone(),
+            ..original
+        },
+        worker(),
+    );
+    ready(&engine);
+
+    // Replaced behind our back by a file of the same size (one byte
+    // changed), the way an attacker would swap weights: written aside and
+    // renamed over the original while the running worker still maps it.
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x5a;
+    let swap = dir.path().join("swap.gguf");
+    std::fs::write(&swap, &bytes).unwrap();
+    drop(bytes);
+    std::fs::rename(&swap, &path).unwrap();
+    match restart_and_settle(&engine) {
+        ModelState::Failed { code, message } => {
+            assert_eq!(code, "model-checksum");
+            assert!(message.contains("可能损坏或被篡改"), "{message}");
+        }
+        other => panic!("a replaced model loaded: {other:?}"),
+    }
+    let failed = engine
+        .generate(EngineRequest::greedy(Input::Text(PROMPT.into()), 8))
+        .finish(|_| {});
+    assert!(failed.is_err(), "a request ran on a refused model");
+
+    // Deleted: the next load says the file is missing.
+    std::fs::remove_file(&path).unwrap();
+    match restart_and_settle(&engine) {
+        ModelState::Missing { file, .. } => assert!(file.contains("gemma"), "{file}"),
+        other => panic!("expected the model to be missing, got {other:?}"),
+    }
+}

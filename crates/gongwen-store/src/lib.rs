@@ -36,7 +36,7 @@ pub enum StoreError {
     NoSuchRevision { id: i64, revision: i64 },
     #[error("审计日志第 {0} 条被修改或删除，日志链已断开")]
     AuditBroken(i64),
-    #[error("读写 {path} 失败：{source}")]
+    #[error("读写 {path} 失败：{}", io_reason(source))]
     Io {
         path: PathBuf,
         #[source]
@@ -54,6 +54,10 @@ pub enum StoreError {
     NoUnitCode,
     #[error("草稿库文件已损坏（校验失败），请用备份恢复")]
     Damaged,
+    #[error("磁盘空间已满，这次没有写入；之前保存的内容完好。请清理磁盘空间后再试")]
+    DiskFull,
+    #[error("草稿库所在的磁盘或文件夹只读，无法写入；之前保存的内容完好")]
+    ReadOnly,
     #[error("数据库错误：{0}")]
     Sqlite(String),
     #[error("草稿内容无法解析：{0}")]
@@ -69,7 +73,13 @@ impl StoreError {
             StoreError::NoSuchDraft(_) => "store-no-such-draft",
             StoreError::NoSuchRevision { .. } => "store-no-such-revision",
             StoreError::AuditBroken(_) => "store-audit-broken",
-            StoreError::Io { .. } => "store-io",
+            StoreError::Io { source, .. } => match source.kind() {
+                std::io::ErrorKind::StorageFull => "store-disk-full",
+                std::io::ErrorKind::ReadOnlyFilesystem => "store-read-only",
+                _ => "store-io",
+            },
+            StoreError::DiskFull => "store-disk-full",
+            StoreError::ReadOnly => "store-read-only",
             StoreError::KdfFile(_) => "store-kdf",
             StoreError::NeedPassphrase => "store-need-passphrase",
             StoreError::KeyringUnavailable(_) => "store-keyring-unavailable",
@@ -89,7 +99,41 @@ impl From<rusqlite::Error> for StoreError {
             Some(ErrorCode::NotADatabase) => StoreError::WrongKeyOrDamaged,
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Busy,
             Some(ErrorCode::DatabaseCorrupt) => StoreError::Damaged,
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull,
+            // SQLITE_IOERR_SHMSIZE: the WAL index could not grow, which on
+            // Linux means the file system is full (seen on a full tmpfs).
+            Some(ErrorCode::SystemIoFailure) if extended_code(&e) == Some(4874) => {
+                StoreError::DiskFull
+            }
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly,
             _ => StoreError::Sqlite(e.to_string()),
         }
+    }
+}
+
+fn extended_code(e: &rusqlite::Error) -> Option<i32> {
+    match e {
+        rusqlite::Error::SqliteFailure(failure, _) => Some(failure.extended_code),
+        _ => None,
+    }
+}
+
+/// What went wrong with a file, in plain Chinese for the common cases (the
+/// system's own English text only as a detail for rare ones).
+fn io_reason(e: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    match e.kind() {
+        ErrorKind::StorageFull => {
+            "磁盘空间已满，之前保存的内容完好。请清理磁盘空间后再试".to_owned()
+        }
+        ErrorKind::ReadOnlyFilesystem => {
+            "所在的磁盘或文件夹只读，无法写入；之前保存的内容完好".to_owned()
+        }
+        ErrorKind::PermissionDenied => "没有读写权限".to_owned(),
+        ErrorKind::NotFound => "文件或文件夹不存在".to_owned(),
+        _ => match e.raw_os_error() {
+            Some(code) => format!("系统错误 {code}（{e}）"),
+            None => e.to_string(),
+        },
     }
 }
