@@ -17,8 +17,14 @@ pub use txt::{DetectedEncoding, ImportedText, MAX_TEXT_BYTES, import_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ImportError {
-    #[error("文件过大（{size} 字节）：最多 {limit} 字节")]
+    #[error("文件过大（{}），最多可导入 {}", megabytes(*size), megabytes(*limit))]
     TooLarge { size: u64, limit: u64 },
+    /// A compressed part that unpacks past the limit: a zip bomb, or a
+    /// document no office writes.
+    #[error("文档内容解压后超过 {}，已停止读取（文件可能经过恶意构造）", megabytes(*limit))]
+    ExpandsTooFar { limit: u64 },
+    #[error("PDF 共 {pages} 页，超过可导入的 {limit} 页，请拆分后再导入")]
+    TooManyPages { pages: usize, limit: usize },
     #[error("文件已加密，或是旧版 .doc 格式：请在 WPS 或 Word 中解除加密、另存为 .docx 后再导入")]
     EncryptedOrLegacy,
     #[error("文件已损坏，无法读取：{0}")]
@@ -39,6 +45,8 @@ impl ImportError {
     pub fn code(&self) -> &'static str {
         match self {
             ImportError::TooLarge { .. } => "import-too-large",
+            ImportError::ExpandsTooFar { .. } => "import-expands-too-far",
+            ImportError::TooManyPages { .. } => "import-too-many-pages",
             ImportError::Binary => "import-binary",
             ImportError::UnknownEncoding => "import-encoding",
             ImportError::EncryptedOrLegacy => "import-encrypted",
@@ -47,6 +55,15 @@ impl ImportError {
             ImportError::Scanned => "import-scanned",
             ImportError::Unsupported(_) => "import-unsupported",
         }
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    let mb = bytes as f64 / (1024.0 * 1024.0);
+    if mb >= 10.0 {
+        format!("{mb:.0} MB")
+    } else {
+        format!("{mb:.1} MB")
     }
 }
 

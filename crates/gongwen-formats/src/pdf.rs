@@ -114,7 +114,10 @@ fn import_pdf_unguarded(bytes: &[u8]) -> Result<ImportedPdf, ImportError> {
     }
     let pages = doc.get_pages();
     if pages.len() > MAX_PAGES {
-        return Err(ImportError::Damaged(format!("页数过多（{}）", pages.len())));
+        return Err(ImportError::TooManyPages {
+            pages: pages.len(),
+            limit: MAX_PAGES,
+        });
     }
     let mut all_lines: Vec<Vec<Line>> = Vec::with_capacity(pages.len());
     for page_id in pages.values() {

@@ -55,8 +55,7 @@ pub fn import_docx(bytes: &[u8]) -> Result<ImportedDocx, ImportError> {
             .map_err(|e| ImportError::Damaged(format!("解压失败：{e}")))?;
     }
     if xml.len() as u64 > MAX_DOCUMENT_XML {
-        return Err(ImportError::TooLarge {
-            size: xml.len() as u64,
+        return Err(ImportError::ExpandsTooFar {
             limit: MAX_DOCUMENT_XML,
         });
     }
@@ -244,6 +243,7 @@ mod tests {
         let bomb = out.finish().unwrap().into_inner();
         assert!(bomb.len() < 8 << 20, "{} bytes", bomb.len());
         let err = import_docx(&bomb).unwrap_err();
-        assert_eq!(err.code(), "import-too-large");
+        assert_eq!(err.code(), "import-expands-too-far");
+        assert!(err.to_string().contains("超过 64 MB"), "{err}");
     }
 }
