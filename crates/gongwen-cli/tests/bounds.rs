@@ -4,6 +4,7 @@
 //! kernel) and a time limit (the process is killed past it).
 
 #![allow(clippy::unwrap_used)] // Test helpers may panic: that is a failed test.
+#![allow(clippy::print_stderr)] // The measured peaks are reported (cargo test shows them with --nocapture).
 
 use std::io::Write;
 use std::path::Path;
