@@ -45,4 +45,10 @@ GONGWEN_APP="$CARGO_TARGET_DIR/debug/gongwen-app" \
   GONGWEN_E2E_OUT="$CARGO_TARGET_DIR/e2e" GONGWEN_E2E_AIRGAP=1 \
   airgapped xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
 
+step "模糊测试（导入 .docx/.pdf/.txt、一键排版、校对规则，各限时运行）"
+# 30 s a target; 10 s when this run has already been long (a fresh machine
+# builds everything first), to stay inside CI's budget.
+if [ $((SECONDS - started)) -gt 2100 ]; then fuzz_seconds=10; else fuzz_seconds=30; fi
+bash scripts/fuzz.sh "$fuzz_seconds"
+
 step "全部通过"
