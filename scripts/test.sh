@@ -51,4 +51,24 @@ step "模糊测试（导入 .docx/.pdf/.txt、一键排版、校对规则，各�
 if [ $((SECONDS - started)) -gt 2100 ]; then fuzz_seconds=10; else fuzz_seconds=30; fi
 bash scripts/fuzz.sh "$fuzz_seconds"
 
+step "离线安装包测试（debootstrap 干净系统，无网络 dpkg -i、使用与升级）"
+# Runs when what goes into the packages changed since the last pass on this
+# machine (packaging files, the dependency locks), or when forced with
+# GONGWEN_PACKAGE_TEST=1; skipped when this run is already long (a fresh
+# machine), to stay inside CI's budget. README says so.
+package_inputs=$(cat scripts/package.sh scripts/lib.sh tests/packaging/run.sh \
+  src-tauri/tauri.conf.json src-tauri/packaging/* Cargo.toml Cargo.lock ui/package-lock.json \
+  | sha256sum | cut -c1-16)
+package_stamp=$HOME/.cache/gongwen/package-test.passed
+if [ "${GONGWEN_PACKAGE_TEST:-}" = 1 ] \
+  || { [ "$(cat "$package_stamp" 2>/dev/null)" != "$package_inputs" ] \
+       && [ $((SECONDS - started)) -lt 1800 ]; }; then
+  bash tests/packaging/run.sh
+  echo "$package_inputs" > "$package_stamp"
+elif [ "$(cat "$package_stamp" 2>/dev/null)" = "$package_inputs" ]; then
+  say "打包相关文件自上次通过后未变，跳过（GONGWEN_PACKAGE_TEST=1 可强制运行）"
+else
+  say "本次运行已较长（全新机器），跳过安装包测试以守住 CI 时限；下次运行时补测"
+fi
+
 step "全部通过"

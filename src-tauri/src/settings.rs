@@ -73,13 +73,12 @@ pub fn settings_info(state: State<'_, AppState>) -> Answer<SettingsInfo> {
             store.terms(TermList::Ignore)?,
         ))
     })?;
-    let models_dir = gongwen_models::models_dir_from_env();
     let models = Manifest::builtin()
         .map(|m| m.models)
         .unwrap_or_default()
         .into_iter()
         .map(|spec| {
-            let present = std::fs::metadata(spec.path_in(&models_dir))
+            let present = std::fs::metadata(gongwen_models::locate(&spec))
                 .is_ok_and(|meta| meta.len() == spec.size_bytes);
             KnownModel {
                 name: spec.name.clone(),

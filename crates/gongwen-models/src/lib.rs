@@ -79,11 +79,65 @@ impl ModelError {
     }
 }
 
-/// The models directory: `$GONGWEN_MODELS`, else `~/.cache/gongwen/models`.
+/// Where the model packages (`gongwen-model-*.deb`) install their files.
+pub const SYSTEM_MODELS_DIR: &str = "/usr/share/gongwen/models";
+
+/// The user's models directory, where `fetch` writes: `$GONGWEN_MODELS`, else
+/// `~/.cache/gongwen/models`.
 pub fn models_dir_from_env() -> PathBuf {
     if let Some(dir) = std::env::var_os("GONGWEN_MODELS").filter(|d| !d.is_empty()) {
         return PathBuf::from(dir);
     }
     let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
     home.join(".cache").join("gongwen").join("models")
+}
+
+/// Every directory model files are looked for in, in order. A set
+/// `$GONGWEN_MODELS` is the only one (scripts and tests see exactly what
+/// they chose); otherwise the user's directory, then the system one, so an
+/// installed model package works without configuration.
+pub fn model_dirs_from_env() -> Vec<PathBuf> {
+    let user = models_dir_from_env();
+    if std::env::var_os("GONGWEN_MODELS").is_some_and(|d| !d.is_empty()) {
+        return vec![user];
+    }
+    vec![user, PathBuf::from(SYSTEM_MODELS_DIR)]
+}
+
+/// Where a known model is: in the first of `dirs` that holds its file (a
+/// damaged copy there is reported, not skipped), else where `fetch` would
+/// put it.
+pub fn locate_in(spec: &ModelSpec, dirs: &[PathBuf]) -> PathBuf {
+    dirs.iter()
+        .map(|dir| spec.path_in(dir))
+        .find(|path| path.exists())
+        .or_else(|| dirs.first().map(|dir| spec.path_in(dir)))
+        .unwrap_or_else(|| spec.path_in(&models_dir_from_env()))
+}
+
+/// [`locate_in`] the directories of [`model_dirs_from_env`].
+pub fn locate(spec: &ModelSpec) -> PathBuf {
+    locate_in(spec, &model_dirs_from_env())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_model_is_found_in_the_first_directory_that_holds_it() {
+        let manifest = Manifest::builtin().unwrap_or_else(|e| panic!("{e}"));
+        let spec = manifest.get("test").unwrap_or_else(|e| panic!("{e}"));
+        let user = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let system = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let dirs = [user.path().to_owned(), system.path().to_owned()];
+        // Nowhere yet: where fetch writes.
+        assert_eq!(locate_in(spec, &dirs), spec.path_in(user.path()));
+        // Installed by the package only.
+        std::fs::write(spec.path_in(system.path()), b"x").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(locate_in(spec, &dirs), spec.path_in(system.path()));
+        // The user's own copy comes first, even a bad one (it gets reported).
+        std::fs::write(spec.path_in(user.path()), b"y").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(locate_in(spec, &dirs), spec.path_in(user.path()));
+    }
 }
