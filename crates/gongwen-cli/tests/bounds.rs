@@ -92,8 +92,9 @@ fn zip_bomb(path: &Path) {
     assert!(path.metadata().unwrap().len() < 16 << 20);
 }
 
-/// A well-formed PDF of `pages` pages sharing one content stream.
-fn many_page_pdf(path: &Path, pages: usize) {
+/// A PDF of `pages` pages sharing one content stream, whose page tree says
+/// it has `claimed` pages (a hostile file lies, to get past a quick count).
+fn many_page_pdf(path: &Path, pages: usize, claimed: usize) {
     let mut pdf: Vec<u8> = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     let mut object = |pdf: &mut Vec<u8>, body: &str| {
@@ -164,12 +165,18 @@ fn hostile_imports_stay_under_the_memory_ceiling_and_the_time_limit() {
     assert_refused(&huge, "import-too-large", "文件过大（1024 MB）");
 
     let many = dir.path().join("十万页.pdf");
-    many_page_pdf(&many, 100_000);
+    many_page_pdf(&many, 100_000, 100_000);
     assert_refused(&many, "import-too-many-pages", "共 100000 页");
+
+    // A page tree that claims 3 pages is refused all the same (without the
+    // quick count a full parse of this file peaked at 352 MB).
+    let lying = dir.path().join("谎称三页.pdf");
+    many_page_pdf(&lying, 100_000, 3);
+    assert_refused(&lying, "import-too-many-pages", "共 100000 页");
 
     // The generator makes readable PDFs: a small one imports.
     let few = dir.path().join("三页.pdf");
-    many_page_pdf(&few, 3);
+    many_page_pdf(&few, 3, 3);
     let m = import_measured(&few);
     assert_eq!(m.code, Some(0), "{}", m.stderr);
 }

@@ -103,6 +103,16 @@ fn import_pdf_unguarded(bytes: &[u8]) -> Result<ImportedPdf, ImportError> {
     if !bytes.starts_with(b"%PDF") {
         return Err(ImportError::Damaged("不是 PDF 文件".into()));
     }
+    // The page tree's own count first: parsing every object of a PDF with
+    // 100,000 pages takes hundreds of MB before the pages could be counted.
+    if let Ok(metadata) = Document::load_metadata_mem(bytes)
+        && metadata.page_count as usize > MAX_PAGES
+    {
+        return Err(ImportError::TooManyPages {
+            pages: metadata.page_count as usize,
+            limit: MAX_PAGES,
+        });
+    }
     // lopdf opens a PDF encrypted with an empty user password by itself;
     // anything else needs a password we do not have.
     let doc = Document::load_mem(bytes).map_err(|e| match e {
