@@ -22,6 +22,7 @@ fn main() {
         "export_draft",
         "preview_draft",
         "diff_text",
+        "draft_examples",
         "generate_draft",
         "polish_text",
         "summarize_draft",

@@ -10,12 +10,13 @@ use std::time::Instant;
 
 use gongwen_assist::{
     Completed, Completion, Flow, Mode, ModelError, TextModel,
-    draft::{self, DraftRequest},
+    draft::{self, DraftEvent, DraftRequest, Exemplar, ExemplarUsed},
     engine::EngineModel,
     polish::{self, Polished},
     summary::{self, Summary, SummaryConfig},
 };
 use gongwen_desk::DraftForm;
+use gongwen_domain::DocKind;
 use gongwen_engine::{Engine, ModelState};
 use serde::Serialize;
 use tauri::ipc::Channel;
@@ -29,6 +30,12 @@ pub struct DraftSuggestion {
     pub structure_problems: Vec<String>,
     pub notices: Vec<String>,
     pub findings: usize,
+    /// The examples the draft was written from.
+    pub examples: Vec<ExemplarUsed>,
+    /// Sentences of the model's cut before it was offered, and why.
+    pub removed: Vec<String>,
+    /// A reasoning model's thinking, shown folded, never in the draft.
+    pub thinking: String,
     pub generated_tokens: usize,
     pub tokens_per_second: f64,
 }
@@ -39,6 +46,12 @@ pub enum JobEvent {
     /// Text as the model writes it.
     Text {
         text: String,
+    },
+    /// What was shown since the last reset is taken back: show `shown`
+    /// instead; `why` names what failed the checks (empty: only mended).
+    Reset {
+        shown: String,
+        why: String,
     },
     /// Pieces so far and the rate since the first one.
     Progress {
@@ -72,9 +85,20 @@ pub enum JobEvent {
 pub struct Jobs {
     next: AtomicU64,
     running: Mutex<HashMap<u64, Arc<AtomicBool>>>,
+    /// The last brief drafted, to tell a repeat.
+    last_brief: Mutex<Option<(DocKind, String)>>,
 }
 
 impl Jobs {
+    /// Whether this brief was the last one drafted (and remember it).
+    fn same_brief_again(&self, kind: DocKind, brief: &str) -> bool {
+        let mut last = self.last_brief.lock().unwrap_or_else(|e| e.into_inner());
+        let now = (kind, brief.trim().to_owned());
+        let again = last.as_ref() == Some(&now);
+        *last = Some(now);
+        again
+    }
+
     fn start(&self) -> (u64, Arc<AtomicBool>) {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let stop = Arc::new(AtomicBool::new(false));
@@ -123,6 +147,22 @@ impl<'a> Stream<'a> {
         }
     }
 
+    fn on_reset(&mut self, shown: &str, why: &str) -> Flow {
+        let _ = self.channel.send(JobEvent::Reset {
+            shown: shown.to_owned(),
+            why: why.to_owned(),
+        });
+        self.flow()
+    }
+
+    fn flow(&self) -> Flow {
+        if self.stop.load(Ordering::Relaxed) {
+            Flow::Stop
+        } else {
+            Flow::Continue
+        }
+    }
+
     fn on_text(&mut self, text: &str) -> Flow {
         let now = Instant::now();
         let first = *self.first.get_or_insert(now);
@@ -146,12 +186,15 @@ impl<'a> Stream<'a> {
                 },
             });
         }
-        if self.stop.load(Ordering::Relaxed) {
-            Flow::Stop
-        } else {
-            Flow::Continue
-        }
+        self.flow()
     }
+}
+
+/// A seed that differs from one draft to the next.
+fn fresh_seed() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos())
 }
 
 /// The model to use if it is ready; otherwise why not, for the notice.
@@ -185,18 +228,29 @@ pub fn start_draft(
     engine: Arc<Engine>,
     form: DraftForm,
     brief: String,
+    examples: Vec<Exemplar>,
     today: gongwen_domain::WrittenDate,
     channel: Channel<JobEvent>,
 ) -> u64 {
+    // The same brief asked for again wants another draft: sampled from the
+    // first try, with a fresh seed; a new brief starts with the model's
+    // most likely draft.
+    let creative = jobs.same_brief_again(form.kind, &brief);
     spawn(jobs, channel, move |channel, stop| {
         let (elements, _) = form.to_document();
         let mut request = DraftRequest::new(form.kind, &brief);
         request.elements = elements;
         request.date = Some(today);
+        request.examples = Some(examples);
+        request.creative = creative;
         let drafted = match ready_model(&engine) {
             Ok(model) => {
+                let model = model.with_seed(fresh_seed());
                 let mut stream = Stream::new(channel, stop);
-                draft::draft(&request, &model, &mut |t| stream.on_text(t))
+                draft::draft(&request, &model, &mut |event| match event {
+                    DraftEvent::Text(t) => stream.on_text(t),
+                    DraftEvent::Reset { shown, why } => stream.on_reset(shown, why),
+                })
             }
             Err(why) => {
                 let mut skeleton = draft::skeleton(&request);
@@ -214,6 +268,9 @@ pub fn start_draft(
                     structure_problems: d.structure_problems,
                     notices: d.notices,
                     findings: d.findings.len(),
+                    examples: d.examples,
+                    removed: d.removed,
+                    thinking: d.thinking,
                     generated_tokens: d.generated_tokens,
                     tokens_per_second: d.tokens_per_second,
                 }),

@@ -3,7 +3,12 @@
 //! touch the disk run off the main thread (`async`), so the window never
 //! waits on them.
 
-use gongwen_desk::{DraftFilter, DraftForm, diff_lines, export_file_name, new_form};
+use gongwen_assist::draft::ExemplarSource;
+use gongwen_desk::{
+    DraftFilter, DraftForm, diff_lines,
+    drafting::{self, ExampleChoice},
+    export_file_name, new_form,
+};
 use gongwen_domain::{DocKind, KindSource, structure, to_plain_text};
 use gongwen_formats::{FileType, Revision, export_docx, export_docx_tracked};
 use gongwen_proofread::Options;
@@ -283,23 +288,42 @@ pub fn diff_text(old: String, new: String) -> Vec<gongwen_desk::DiffOp> {
     diff_lines(&old, &new)
 }
 
-/// Starts drafting the body from the user's 要点; the text streams over
+/// The example documents offered for a draft: the unit's own alike
+/// documents of the 文种 first, then the built-in 范文; the first ticked.
+#[tauri::command]
+pub fn draft_examples(
+    state: State<'_, AppState>,
+    kind: DocKind,
+    brief: String,
+) -> Result<Vec<ExampleChoice>, ApiError> {
+    state
+        .storage
+        .with_optional(|store| drafting::example_choices(store, kind, &brief))
+}
+
+/// Starts drafting the body from the user's 要点 and the examples the user
+/// kept ticked (none named: the first offered); the text streams over
 /// `on_event`, the suggestion comes last. Returns the job's id for 停止.
 #[tauri::command]
 pub fn generate_draft(
     state: State<'_, AppState>,
     form: DraftForm,
     brief: String,
+    examples: Option<Vec<ExemplarSource>>,
     on_event: Channel<JobEvent>,
-) -> u64 {
-    assist::start_draft(
+) -> Result<u64, ApiError> {
+    let examples = state.storage.with_optional(|store| {
+        drafting::chosen_examples(store, form.kind, &brief, examples.as_deref())
+    })?;
+    Ok(assist::start_draft(
         &state.jobs,
         state.engine.clone(),
         form,
         brief,
+        examples,
         files::today(),
         on_event,
-    )
+    ))
 }
 
 /// Starts polishing a selection in a style (润色, 精简, 扩写, 公文语体).

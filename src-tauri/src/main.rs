@@ -126,6 +126,7 @@ fn main() {
             commands::export_draft,
             commands::preview_draft,
             commands::diff_text,
+            commands::draft_examples,
             commands::generate_draft,
             commands::polish_text,
             commands::summarize_draft,

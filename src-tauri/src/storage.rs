@@ -146,6 +146,16 @@ impl Storage {
         }
     }
 
+    /// Like `with`, but a locked store is `None` rather than an error: for
+    /// work that can go on without it.
+    pub fn with_optional<T>(
+        &self,
+        f: impl FnOnce(Option<&Store>) -> Result<T, StoreError>,
+    ) -> Result<T, ApiError> {
+        let inner = self.lock();
+        f(inner.store.as_ref()).map_err(ApiError::from)
+    }
+
     pub fn data_dir(&self) -> &std::path::Path {
         &self.data_dir
     }

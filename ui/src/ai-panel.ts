@@ -1,9 +1,19 @@
 // The AI 起草 panel: a brief → the body streamed as the model writes it,
 // with its speed and 停止; then the suggestion as a diff against the body,
-// which the user takes (采用) or leaves (放弃). Below, 润色 of the selected
-// text in one of four styles, likewise a diff to accept or not.
+// which the user takes (采用) or leaves (放弃). The example documents the
+// model writes from are listed with ticks (the unit's own first); a piece
+// that fails the checks is taken back on screen with the reason. Below,
+// 润色 of the selected text in one of four styles, likewise a diff.
 
-import type { Backend, DiffOp, DraftSuggestion, JobEvent, PolishSuggestion } from "./backend";
+import type {
+  Backend,
+  DiffOp,
+  DraftSuggestion,
+  ExampleChoice,
+  ExemplarSource,
+  JobEvent,
+  PolishSuggestion,
+} from "./backend";
 import { errorMessage } from "./backend";
 import { h } from "./dom";
 import type { DraftEditor } from "./editor";
@@ -31,6 +41,11 @@ export class AiPanel {
   private stop = h("button", { type: "button", id: "stop", hidden: "" }, "停止");
   private speed = h("span", { id: "draft-speed", class: "speed" });
   private stream = h("pre", { id: "draft-stream", class: "stream", hidden: "" });
+  private rewrite = h("p", { id: "draft-rewrite", class: "hint", hidden: "" });
+  private examples = h("ul", { id: "draft-examples", class: "examples" });
+  private choices: ExampleChoice[] = [];
+  private choicesFor = "";
+  private choicesTimer: number | undefined;
   private result = h("div", { id: "draft-result", class: "suggestion", hidden: "" });
   private style = h("select", { id: "polish-style", "aria-label": "润色方式" });
   private polish = h("button", { type: "button", id: "polish" }, "润色所选文字");
@@ -43,6 +58,11 @@ export class AiPanel {
   ) {
     for (const style of STYLES) this.style.append(h("option", { value: style }, style));
     this.generate.addEventListener("click", () => void this.startDraft());
+    this.brief.addEventListener("input", () => {
+      // The examples follow the brief, once the typing pauses.
+      window.clearTimeout(this.choicesTimer);
+      this.choicesTimer = window.setTimeout(() => void this.refreshExamples(), 600);
+    });
     this.brief.addEventListener("keydown", (event) => {
       if (isShortcut(event, "enter")) {
         event.preventDefault();
@@ -57,7 +77,10 @@ export class AiPanel {
       h("p", { class: "hint" }, "填写要点，由本机模型起草正文（逐字显示，可随时停止）。结果作为建议与现有正文对照显示，由您决定是否采用。"),
       h("label", { for: "brief", class: "field-label" }, "要点"),
       this.brief,
+      h("p", { class: "field-label" }, "参考范文（模型照这些公文的写法起草；可取消勾选）"),
+      this.examples,
       h("div", { class: "row" }, this.generate, this.stop, this.speed),
+      this.rewrite,
       this.stream,
       this.result,
       h("h3", { class: "subhead" }, "润色"),
@@ -90,6 +113,7 @@ export class AiPanel {
   ): Promise<JobEvent> {
     out.textContent = "";
     out.hidden = false;
+    this.rewrite.hidden = true;
     this.speed.textContent = "正在准备…";
     this.setBusy(true);
     return new Promise((resolve) => {
@@ -98,6 +122,14 @@ export class AiPanel {
           case "text":
             out.append(event.text);
             out.scrollTop = out.scrollHeight;
+            break;
+          case "reset":
+            // A piece failed the checks and is written again, or was mended.
+            out.textContent = event.shown;
+            if (event.why) {
+              this.rewrite.textContent = `上一稿未通过检查（${event.why}），正在重写`;
+              this.rewrite.hidden = false;
+            }
             break;
           case "progress":
             // A rate needs two pieces to mean anything.
@@ -138,7 +170,12 @@ export class AiPanel {
       return;
     }
     this.result.hidden = true;
-    const event = await this.run((onEvent) => this.host.backend.generateDraft(form, this.brief.value, onEvent), this.stream);
+    await this.refreshExamples();
+    const chosen = this.chosenExamples();
+    const event = await this.run(
+      (onEvent) => this.host.backend.generateDraft(form, this.brief.value, chosen, onEvent),
+      this.stream,
+    );
     if (event.kind === "failed") {
       this.speed.textContent = "";
       this.host.notify(`起草失败：${event.message}`, "error");
@@ -153,6 +190,45 @@ export class AiPanel {
     }
     // Against the body as it is now: the user may have typed meanwhile.
     await this.showDraft(s, this.host.editor.current()?.body ?? form.body);
+  }
+
+  /** Lists the examples offered for the open document's 文种 and the brief;
+   * ticks the user changed stay while the list is the same. */
+  async refreshExamples(): Promise<void> {
+    const form = this.host.editor.current();
+    if (!form) return;
+    const key = `${form.kind}\n${this.brief.value.trim()}`;
+    if (key === this.choicesFor) return;
+    this.choicesFor = key;
+    let offered: ExampleChoice[];
+    try {
+      offered = await this.host.backend.draftExamples(form.kind, this.brief.value);
+    } catch {
+      return;
+    }
+    const ticked = new Map(this.choices.map((c) => [sourceKey(c.source), c.chosen]));
+    this.choices = offered.map((c) => ({ ...c, chosen: ticked.get(sourceKey(c.source)) ?? c.chosen }));
+    this.examples.replaceChildren(
+      ...this.choices.map((choice, i) => {
+        const box = h("input", { type: "checkbox", id: `example-${i}` }) as HTMLInputElement;
+        box.checked = choice.chosen;
+        box.addEventListener("change", () => {
+          choice.chosen = box.checked;
+        });
+        const from = choice.source.from === "store" ? "本单位" : "内置范文";
+        return h(
+          "li",
+          { class: "example" },
+          box,
+          h("label", { for: `example-${i}` }, `${from}：${choice.title}`),
+        );
+      }),
+    );
+  }
+
+  private chosenExamples(): ExemplarSource[] | null {
+    if (this.choices.length === 0) return null;
+    return this.choices.filter((c) => c.chosen).map((c) => c.source);
   }
 
   private async showDraft(s: DraftSuggestion, body: string): Promise<void> {
@@ -178,6 +254,22 @@ export class AiPanel {
     this.result.replaceChildren(
       h("p", { class: "suggestion-title" }, s.mode === "model" ? "建议正文（与现有正文对照）" : "文种框架（【】处请填写）"),
       ...s.notices.map((n) => h("p", { class: "notice-line" }, n)),
+      ...(s.examples.length
+        ? [h("p", { class: "hint", id: "draft-used" }, `参考范文：${s.examples.map((e) => e.title).join("；")}`)]
+        : []),
+      ...(s.removed.length
+        ? [
+            h(
+              "details",
+              { id: "draft-removed" },
+              h("summary", {}, `已删去模型稿中不合规的内容 ${s.removed.length} 处`),
+              h("ul", {}, ...s.removed.map((r) => h("li", {}, r))),
+            ),
+          ]
+        : []),
+      ...(s.thinking
+        ? [h("details", { id: "draft-thinking" }, h("summary", {}, "思考过程"), h("pre", { class: "stream" }, s.thinking))]
+        : []),
       ...(s.structure_problems.length
         ? [h("ul", { class: "problems", id: "draft-problems" }, ...s.structure_problems.map((p) => h("li", {}, p)))]
         : []),
@@ -256,4 +348,8 @@ function inlineDiff(ops: DiffOp[], id: string): HTMLElement {
     view.append(op.op === "insert" ? h("ins", {}, op.text) : op.op === "delete" ? h("del", {}, op.text) : op.text);
   }
   return view;
+}
+
+function sourceKey(source: ExemplarSource): string {
+  return source.from === "store" ? `store:${source.draft_id}` : `builtin:${source.id}`;
 }

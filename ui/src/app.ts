@@ -150,7 +150,7 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
 
   const modelItem = h("span", { id: "status-model", class: "status-item" });
   let modelState: ModelState | null = null;
-  new AiPanel(
+  const aiPanel = new AiPanel(
     {
       backend,
       editor,
@@ -170,6 +170,7 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
   new SummaryPanel({ backend, editor, notify }, panels[2]);
   const preview = new PreviewPanel(backend, editor, panels[3]);
   tabList.querySelector("#tab-preview")!.addEventListener("click", () => void preview.refresh());
+  tabList.querySelector("#tab-draft")!.addEventListener("click", () => void aiPanel.refreshExamples());
   const storage = storageItem(info.storage);
   const settings = new SettingsView({
     backend,

@@ -52,6 +52,24 @@ describe("the AI panel", () => {
     expect($("#stop").hidden).toBe(true);
   });
 
+  it("lists the examples, sends the ticked ones, and shows a rewrite with its reason", async () => {
+    await vi.waitFor(() => expect(document.querySelectorAll("#draft-examples li").length).toBe(3));
+    expect(text("#draft-examples")).toContain("本单位：本单位的一份通知");
+    expect($<HTMLInputElement>("#example-0").checked).toBe(true);
+    expect($<HTMLInputElement>("#example-2").checked).toBe(false);
+    $<HTMLInputElement>("#example-0").click();
+    const job = await generate("12月10日前完成自查");
+    expect(backend.draftedFrom).toEqual([{ from: "builtin", id: "notice-1" }]);
+    job.emit("根据《某条例》规定，");
+    job.reset("", "无中生有：要点和要素中没有的内容：《某条例》");
+    expect(text("#draft-stream")).toBe("");
+    expect(text("#draft-rewrite")).toContain("《某条例》");
+    job.emit("为做好冬季安全工作，现将有关事项通知如下：");
+    job.finish();
+    await vi.waitFor(() => expect($("#draft-result").hidden).toBe(false));
+    expect(text("#draft-used")).toContain("范文");
+  });
+
   it("停止 ends the job and what was written so far is offered, never applied", async () => {
     const job = await generate("要点");
     job.emit("第一段。");

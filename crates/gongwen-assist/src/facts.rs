@@ -25,7 +25,7 @@ re!(
 re!(TITLE, r"《[^《》]{1,60}》");
 
 /// Organisation-like endings: jieba does not tag every 机关 as one.
-const ORG_ENDINGS: [&str; 22] = [
+pub(crate) const ORG_ENDINGS: [&str; 22] = [
     "局",
     "厅",
     "委",
@@ -83,6 +83,19 @@ pub fn numbers(text: &str) -> HashSet<String> {
         }
     }
     out
+}
+
+/// Arabic numbers only, normalised as in [`numbers`].
+pub fn arabic_numbers(text: &str) -> HashSet<String> {
+    ARABIC
+        .find_iter(text)
+        .map(|m| normalise_arabic(m.as_str()))
+        .collect()
+}
+
+/// The 《titles》 a text cites.
+pub fn titles(text: &str) -> impl Iterator<Item = &str> {
+    TITLE.find_iter(text).map(|m| m.as_str())
 }
 
 fn normalise_arabic(s: &str) -> String {

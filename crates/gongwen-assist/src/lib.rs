@@ -16,10 +16,12 @@ pub mod guard;
 mod model;
 pub mod polish;
 pub mod prompts;
+pub mod rubric;
 pub mod summary;
 pub mod tasks;
+pub mod think;
 
-pub use model::{Completed, Completion, Finish, Flow, ModelError, TextModel};
+pub use model::{Completed, Completion, Finish, Flow, ModelError, Prompt, TextModel};
 
 use serde::Serialize;
 
@@ -56,6 +58,8 @@ pub enum AssistError {
     EmptyInput,
     #[error("未知的润色方式“{0}”，可选：润色、精简、扩写、公文语体")]
     UnknownMode(String),
+    #[error("模型给出的修改未通过检查（{0}），未作任何修改")]
+    Rejected(String),
 }
 
 impl AssistError {
@@ -65,6 +69,7 @@ impl AssistError {
             AssistError::Unsafe(_) => "assist-unsafe-output",
             AssistError::EmptyInput => "assist-empty",
             AssistError::UnknownMode(_) => "assist-unknown-mode",
+            AssistError::Rejected(_) => "assist-rejected",
         }
     }
 }

@@ -1,13 +1,15 @@
 //! 润色 a selection: 润色, 精简, 扩写, 公文语体. The answer is a suggestion
-//! shown as a character diff against the original; it is checked like any
-//! model output, and for the modes that must keep the facts, every number,
-//! name and title it holds must come from the original. Without a model,
-//! the proofreading rules' own fixes are the suggestion.
+//! shown as a character diff against the original. It is checked like any
+//! model output and then goes through the drafting rubric: sentences that
+//! invent a fact (every number, name and title must come from the
+//! selection) or talk about the task are cut; an answer that still fails is
+//! written once more, sampled, and if that fails too nothing is offered.
+//! Without a model, the proofreading rules' own fixes are the suggestion.
 
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-use crate::{AssistError, Completion, Flow, Mode, TextModel, facts, guard, prompts};
+use crate::{AssistError, Completion, Flow, Mode, TextModel, facts, guard, prompts, rubric};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", content = "text", rename_all = "snake_case")]
@@ -65,6 +67,9 @@ pub fn by_rules(text: &str, style: &str) -> Polished {
     }
 }
 
+/// Tries at a polish: the most likely answer, then one sampled one.
+const POLISH_TRIES: u32 = 2;
+
 pub fn polish(
     text: &str,
     style: &str,
@@ -79,73 +84,119 @@ pub fn polish(
         .iter()
         .find(|m| m.name == style)
         .ok_or_else(|| AssistError::UnknownMode(style.to_owned()))?;
-    let canary = guard::new_canary();
-    let system = prompts::system(&canary);
     let chars = text.chars().count() as f32;
-    let request = Completion {
-        system: system.clone(),
-        user: prompts::fill(
+    let mut rejected: Vec<String> = Vec::new();
+    let mut generated_tokens = 0;
+    for try_no in 0..POLISH_TRIES {
+        let canary = guard::new_canary();
+        let system = prompts::system(&canary);
+        let user = prompts::fill(
             prompts::POLISH,
             &[
                 ("instruction", &mode.instruction),
                 ("extra", &mode.extra),
                 ("text", &prompts::as_material(text)),
             ],
-        ),
-        answer_prefix: String::new(),
+        );
         // Chinese runs at most about one token a character.
-        max_tokens: (chars * mode.length[1] * 1.2 + 64.0).min(2048.0) as u32,
-        creative: false,
-        stop: vec![prompts::CLOSE.to_owned()],
-        background: false,
-    };
-    let done = match model.complete(&request, on_text) {
-        Ok(done) => done,
-        Err(e) if e.is_unavailable() => {
-            let mut p = by_rules(text, style);
-            p.warnings.insert(0, format!("模型不可用（{e}）"));
-            return Ok(p);
+        let max_tokens = (chars * mode.length[1] * 1.2 + 64.0).min(2048.0) as u32;
+        let request = Completion {
+            stop: vec![prompts::CLOSE.to_owned()],
+            creative: try_no > 0,
+            seed: try_no,
+            // The selection's own Latin words (GDP, 5G) must survive.
+            prose: !text.chars().any(|c| c.is_ascii_alphabetic()),
+            ..Completion::chat(system.clone(), user, max_tokens)
+        };
+        if try_no > 0 {
+            on_text("\n（上一稿未通过检查，重新生成）\n");
         }
-        Err(e) => return Err(e.into()),
-    };
-    if let Some(problem) = guard::check_output(&done.text, &system, &canary)
-        .into_iter()
-        .find(guard::OutputProblem::is_fatal)
-    {
-        return Err(AssistError::Unsafe(problem.message()));
+        let done = match model.complete(&request, on_text) {
+            Ok(done) => done,
+            Err(e) if e.is_unavailable() => {
+                let mut p = by_rules(text, style);
+                p.warnings.insert(0, format!("模型不可用（{e}）"));
+                return Ok(p);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        generated_tokens += done.generated_tokens;
+        if let Some(problem) = guard::check_output(&done.text, &system, &canary)
+            .into_iter()
+            .find(guard::OutputProblem::is_fatal)
+        {
+            return Err(AssistError::Unsafe(problem.message()));
+        }
+        match judge(text, &done.text, mode) {
+            Ok((suggestion, mut warnings)) => {
+                warnings.extend(
+                    rejected
+                        .iter()
+                        .map(|r| format!("第一稿未通过检查（{r}），已重新生成")),
+                );
+                return Ok(Polished {
+                    mode: Mode::Model,
+                    style: style.to_owned(),
+                    ops: diff(text, &suggestion),
+                    original: text.to_owned(),
+                    suggestion,
+                    warnings,
+                    generated_tokens,
+                    tokens_per_second: done.tokens_per_second,
+                });
+            }
+            Err(why) => rejected.push(why),
+        }
     }
-    let suggestion = done
-        .text
+    Err(AssistError::Rejected(rejected.join("；")))
+}
+
+/// The model's answer as a suggestion, mended and checked: sentences that
+/// invent a fact or talk about the task are cut, and what is left must
+/// pass the rubric and still be a rewrite of the selection. Returns the
+/// suggestion and what the user should know, or why it is not offered.
+fn judge(
+    original: &str,
+    answer: &str,
+    mode: &prompts::PolishMode,
+) -> Result<(String, Vec<String>), String> {
+    let answer = answer
         .trim()
         .trim_start_matches(|c: char| "“\"".contains(c))
         .trim_end_matches(|c: char| "”\"".contains(c))
-        .trim()
-        .to_owned();
-    if suggestion.is_empty() {
-        return Err(AssistError::Unsafe(guard::OutputProblem::Empty.message()));
+        .trim();
+    if answer.is_empty() {
+        return Err(guard::OutputProblem::Empty.message());
     }
+    let context = rubric::Context {
+        kind: None,
+        brief: original,
+        known: original,
+        issuer: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lines = Vec::new();
+    for line in answer.lines() {
+        if line.trim().is_empty() {
+            lines.push(String::new());
+            continue;
+        }
+        let (mended, cut) = crate::draft::repair::repair(line, &context);
+        warnings.extend(cut.into_iter().map(|c| format!("已删去：{c}")));
+        if !mended.is_empty() {
+            lines.push(mended);
+        }
+    }
+    let suggestion = lines.join("\n").trim().to_owned();
+    let subject = rubric::Subject::from_lines(None, &suggestion);
+    if let Some(f) = rubric::review(&subject, &context).first() {
+        return Err(format!("{}：{}", rubric::name_of(f.check), f.message));
+    }
+    let chars = original.chars().count() as f32;
     // An answer that shares almost nothing with the selection is not a
     // rewrite of it (an injected instruction may have been followed).
-    if facts::coverage(text, &suggestion) < 0.15 && chars >= 8.0 {
-        return Err(AssistError::Unsafe("输出与原文几乎无关".to_owned()));
-    }
-    let mut warnings = Vec::new();
-    if mode.keep_facts {
-        let original_numbers = facts::numbers(text);
-        let new: Vec<String> = facts::facts(&suggestion)
-            .into_iter()
-            .filter(|f| match f.kind {
-                facts::FactKind::Number => !original_numbers.contains(&f.text),
-                _ => !text.contains(&f.text),
-            })
-            .map(|f| f.text)
-            .collect();
-        if !new.is_empty() {
-            warnings.push(format!(
-                "修改稿出现了原文没有的内容：{}，请核实",
-                new.join("、")
-            ));
-        }
+    if suggestion.is_empty() || (facts::coverage(original, &suggestion) < 0.15 && chars >= 8.0) {
+        return Err("输出与原文几乎无关".to_owned());
     }
     let ratio = suggestion.chars().count() as f32 / chars;
     if ratio < mode.length[0] || ratio > mode.length[1] {
@@ -154,16 +205,7 @@ pub fn polish(
             ratio * 100.0
         ));
     }
-    Ok(Polished {
-        mode: Mode::Model,
-        style: style.to_owned(),
-        ops: diff(text, &suggestion),
-        original: text.to_owned(),
-        suggestion,
-        warnings,
-        generated_tokens: done.generated_tokens,
-        tokens_per_second: done.tokens_per_second,
-    })
+    Ok((suggestion, warnings))
 }
 
 #[cfg(test)]

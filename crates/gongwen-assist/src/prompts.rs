@@ -6,7 +6,6 @@ use gongwen_domain::DocKind;
 use serde::Deserialize;
 
 pub const SYSTEM: &str = include_str!("../../../assets/assist/system.txt");
-pub const DRAFT: &str = include_str!("../../../assets/assist/draft.txt");
 pub const SUMMARIZE: &str = include_str!("../../../assets/assist/summarize.txt");
 pub const REDUCE: &str = include_str!("../../../assets/assist/reduce.txt");
 pub const TASKS: &str = include_str!("../../../assets/assist/tasks.txt");
@@ -26,6 +25,14 @@ pub struct KindGuide {
     pub shape: String,
     pub skeleton: String,
     pub closing: Vec<String>,
+    /// The body's usual range, in characters.
+    pub length: [usize; 2],
+    /// The 文种 must end with one of `closing`.
+    pub closing_required: bool,
+    /// What ends the opening paragraph before numbered items.
+    pub lead_in: String,
+    /// The body normally has numbered items.
+    pub items: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -159,7 +166,6 @@ mod tests {
     fn prompts_name_their_placeholders() {
         assert!(SYSTEM.contains("{canary}") && SYSTEM.contains(OPEN) && SYSTEM.contains(CLOSE));
         for (p, names) in [
-            (DRAFT, &["{kind}", "{brief}", "{shape}", "{skeleton}"][..]),
             (SUMMARIZE, &["{document}", "{max_points}"][..]),
             (REDUCE, &["{points}"][..]),
             (TASKS, &["{document}"][..]),

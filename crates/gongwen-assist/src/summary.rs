@@ -16,7 +16,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::{
-    By, Completion, Finish, Flow, Mode, ModelError, TextModel, facts, guard, prompts,
+    By, Completion, Finish, Flow, Mode, ModelError, Prompt, TextModel, facts, guard, prompts,
     tasks::{self, Task},
 };
 
@@ -322,13 +322,14 @@ impl Call<'_> {
         summary: &mut Summary,
     ) -> Result<Option<String>, ModelError> {
         let request = Completion {
-            system: self.system.clone(),
-            user,
-            answer_prefix: prefix.to_owned(),
-            max_tokens,
-            creative: false,
+            prompt: Prompt::Chat {
+                system: self.system.clone(),
+                user,
+                answer_prefix: prefix.to_owned(),
+            },
             stop: vec![prompts::CLOSE.to_owned(), "\n\n\n".to_owned()],
-            background: true,
+            full_batches: true,
+            ..Completion::chat(String::new(), String::new(), max_tokens)
         };
         let mut done = self.model.complete(&request, &mut |_| Flow::Continue)?;
         summary.model_requests += 1;

@@ -7,7 +7,7 @@ use std::{io::Write, path::PathBuf, process::ExitCode};
 use clap::Args;
 use gongwen_assist::{
     AssistError, Flow, Mode,
-    draft::{self, DraftRequest, Drafted},
+    draft::{self, DraftEvent, DraftRequest, Drafted, Exemplar},
     engine::EngineModel,
     polish::{self, Op, Polished},
     summary::{self, Summary, SummaryConfig},
@@ -46,9 +46,12 @@ pub struct DraftArgs {
     greedy: bool,
     #[arg(long, default_value_t = 0)]
     seed: u32,
-    /// 模型最多生成的词元数
+    /// 模型最多生成的词元数（含重写）
     #[arg(long, default_value_t = gongwen_assist::draft::DRAFT_MAX_TOKENS)]
     max_tokens: u32,
+    /// 参考范文：auto（草稿库中本单位的同类公文优先，其次内置范文）、builtin（只用内置范文）
+    #[arg(long, default_value = "auto")]
+    examples: String,
 }
 
 #[derive(Args)]
@@ -151,12 +154,23 @@ pub fn draft(args: DraftArgs) -> Result<ExitCode, Failure> {
     request.creative = !args.greedy;
     request.max_tokens = args.max_tokens;
     let mut notices = Vec::new();
+    request.examples = Some(examples_for(
+        &args.examples,
+        kind,
+        &args.brief,
+        &mut notices,
+    )?);
     let mut drafted: Drafted = match loaded(&args.model, &mut notices) {
         Some((engine, info)) => {
             let model = EngineModel::new(&engine, info.has_chat_template).with_seed(args.seed);
             let mut stderr = std::io::stderr();
-            draft::draft(&request, &model, &mut |piece| {
-                let _ = stderr.write_all(piece.as_bytes());
+            draft::draft(&request, &model, &mut |event| {
+                let _ = match event {
+                    DraftEvent::Text(piece) => stderr.write_all(piece.as_bytes()),
+                    DraftEvent::Reset { why: "", .. } => Ok(()),
+                    DraftEvent::Reset { why, .. } => stderr
+                        .write_all(format!("\n（以上一段未通过检查：{why}；重写）\n").as_bytes()),
+                };
                 Flow::Continue
             })
             .map_err(assist_failure)?
@@ -183,8 +197,21 @@ pub fn draft(args: DraftArgs) -> Result<ExitCode, Failure> {
     out.push('\n');
     out.push_str(&drafted.text);
     out.push('\n');
+    if !drafted.examples.is_empty() {
+        let titles: Vec<&str> = drafted.examples.iter().map(|e| e.title.as_str()).collect();
+        out.push_str(&format!("\n参考范文：{}\n", titles.join("；")));
+    }
+    if !drafted.removed.is_empty() {
+        out.push_str(&format!(
+            "\n已删去模型稿中不合规的内容 {} 处：\n",
+            drafted.removed.len()
+        ));
+        for r in &drafted.removed {
+            out.push_str(&format!("  - {r}\n"));
+        }
+    }
     if !drafted.structure_problems.is_empty() {
-        out.push_str("\n结构检查：\n");
+        out.push_str("\n核稿检查：\n");
         for p in &drafted.structure_problems {
             out.push_str(&format!("  - {p}\n"));
         }
@@ -203,6 +230,37 @@ pub fn draft(args: DraftArgs) -> Result<ExitCode, Failure> {
     }
     print!("{out}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The examples a draft is written from: with `auto`, the unit's own alike
+/// documents when the store opens here, then the built-in ones.
+fn examples_for(
+    choice: &str,
+    kind: DocKind,
+    brief: &str,
+    notices: &mut Vec<String>,
+) -> Result<Vec<Exemplar>, Failure> {
+    let store = match choice {
+        "builtin" => None,
+        "auto" if gongwen_store::database_path(&gongwen_store::data_dir_from_env()).exists() => {
+            match crate::drafts::open_store() {
+                Ok(store) => Some(store),
+                Err(f) => {
+                    notices.push(format!("未能打开草稿库（{}），只用内置范文", f.message));
+                    None
+                }
+            }
+        }
+        "auto" => None,
+        other => {
+            return Err(Failure::new(
+                "draft-examples",
+                format!("未知的范文来源“{other}”，可选：auto、builtin"),
+            ));
+        }
+    };
+    gongwen_desk::drafting::chosen_examples(store.as_ref(), kind, brief, None)
+        .map_err(|e| Failure::new(e.code(), e.to_string()))
 }
 
 fn mode_name(mode: Mode) -> &'static str {

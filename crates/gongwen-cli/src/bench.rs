@@ -33,7 +33,7 @@ pub enum BenchCommand {
     },
     /// 模型辅助纠错：在标注语料（标签<TAB>原句<TAB>正确句）上计算句级准确率、召回率、F1 与误报率
     Spelling(SpellingArgs),
-    /// 起草：按一组起草题目逐一起草，统计通过结构检查的比例
+    /// 起草：按一组起草题目逐一起草，按核稿规则逐项检查，统计通过率、编造的事实、保留的要点事实与用时
     Drafting {
         /// 起草题目（TOML），如 tests/drafting/briefs.toml
         file: PathBuf,
@@ -43,6 +43,12 @@ pub enum BenchCommand {
         /// 列出每份稿子
         #[arg(long)]
         verbose: bool,
+        /// 把每份稿子（连同未通过的检查、删去的句子和模型原文）写入此目录
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// 只起草这些题目（序号从 1 起，逗号分隔），用于调试
+        #[arg(long, value_delimiter = ',')]
+        only: Vec<usize>,
     },
     /// 红队语料：用模型逐一摘要含恶意指令的文档，统计有多少被“执行”到用户看到的结果中
     Redteam {
@@ -128,7 +134,9 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
             file,
             model,
             verbose,
-        } => bench_drafting(&file, &model, verbose),
+            out,
+            only,
+        } => bench_drafting(&file, &model, verbose, out.as_deref(), &only),
         BenchCommand::Proofread { runs } => {
             let figures = gongwen_bench::proofread::measure(100_000, runs);
             let runs: Vec<String> = figures
@@ -413,11 +421,30 @@ fn bench_spelling(args: SpellingArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn bench_drafting(file: &std::path::Path, model: &str, verbose: bool) -> Result<ExitCode, Failure> {
-    use gongwen_bench::drafting::{evaluate, read_briefs};
+fn bench_drafting(
+    file: &std::path::Path,
+    model: &str,
+    verbose: bool,
+    out: Option<&std::path::Path>,
+    only: &[usize],
+) -> Result<ExitCode, Failure> {
+    use gongwen_bench::drafting::{check_name, evaluate, read_briefs};
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::new("io", format!("无法读取 {}：{e}", file.display())))?;
-    let briefs = read_briefs(&text).map_err(|m| Failure::new("bench-briefs", m))?;
+    let mut briefs = read_briefs(&text).map_err(|m| Failure::new("bench-briefs", m))?;
+    let numbers: Vec<usize> = if only.is_empty() {
+        (1..=briefs.len()).collect()
+    } else {
+        only.to_vec()
+    };
+    briefs = numbers
+        .iter()
+        .filter_map(|n| n.checked_sub(1).and_then(|i| briefs.get(i)).cloned())
+        .collect();
+    if let Some(dir) = out {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Failure::new("io", format!("无法创建 {}：{e}", dir.display())))?;
+    }
     let (engine, chat) = assist_engine(model)?;
     let model = gongwen_assist::engine::EngineModel::new(&engine, chat);
     let date = gongwen_domain::WrittenDate {
@@ -425,31 +452,72 @@ fn bench_drafting(file: &std::path::Path, model: &str, verbose: bool) -> Result<
         month: 3,
         day: 1,
     };
-    let figures = evaluate(&briefs, &model, date, |brief, result| match result {
-        Ok(d) => {
-            let verdict = if d.structure_problems.is_empty() {
-                "通过".to_owned()
-            } else {
-                format!("未通过：{}", d.structure_problems.join("；"))
-            };
-            eprintln!("[{}] {} — {verdict}", brief.kind, d.document.title);
-            if verbose {
-                eprintln!("{}\n", d.text);
+    let mut next = numbers.iter();
+    let figures = evaluate(&briefs, &model, date, |brief, result| {
+        let n = next.next().copied().unwrap_or(0);
+        match result {
+            Ok((d, scored)) => {
+                let verdict = if scored.passed {
+                    "通过".to_owned()
+                } else if !scored.by_model {
+                    format!("未通过（改为模板）：{}", d.notices.join("；"))
+                } else {
+                    let failures: Vec<String> = scored
+                        .failures
+                        .iter()
+                        .map(|(c, m)| format!("{}：{m}", check_name(c)))
+                        .collect();
+                    format!("未通过：{}", failures.join("；"))
+                };
+                eprintln!(
+                    "{n:>2} [{}|{}] {} — {verdict}；事实 {}/{}，编造 {}，{:.1} 秒，{} 次生成",
+                    brief.kind,
+                    brief.elements,
+                    d.document.title,
+                    scored.kept_facts,
+                    scored.brief_facts,
+                    scored.invented.len(),
+                    scored.seconds,
+                    scored.attempts
+                );
+                if verbose {
+                    eprintln!("{}\n", d.text);
+                }
+                if let Some(dir) = out {
+                    let mut page = format!("要点：{}\n\n{}\n", brief.brief, d.text);
+                    for notice in &d.notices {
+                        page.push_str(&format!("\n注意：{notice}"));
+                    }
+                    for (c, m) in &scored.failures {
+                        page.push_str(&format!("\n未通过：{}：{m}", check_name(c)));
+                    }
+                    for cut in &d.removed {
+                        page.push_str(&format!("\n删去：{cut}"));
+                    }
+                    if let Some(raw) = &d.raw {
+                        page.push_str(&format!("\n\n—— 模型原文 ——\n{raw}"));
+                    }
+                    let _ = std::fs::write(dir.join(format!("{n:02}-{}.txt", brief.kind)), page);
+                }
             }
+            Err(e) => eprintln!("{n:>2} [{}] 失败：{e}", brief.kind),
         }
-        Err(e) => eprintln!("[{}] 失败：{e}", brief.kind),
     });
     println!(
-        "{} 份稿子，通过 {}（其中 {} 份第一稿未通过安全检查、重新生成）；生成 {} 个词元，用时 {:.0} 秒",
-        figures.drafts, figures.passed, figures.retried, figures.generated_tokens, figures.seconds
-    );
-    println!(
-        "drafting pass_rate {:.3} passed {} of {} tokens/s {:.1}",
-        figures.pass_rate(),
-        figures.passed,
+        "{} 份稿子：通过 {}，模型稿 {}（其余改为模板）；编造的事实 {} 处；模型稿保留要点事实 {}/{}；生成 {} 个词元，共 {:.0} 秒",
         figures.drafts,
-        figures.generated_tokens as f64 / figures.seconds.max(1e-9)
+        figures.passed,
+        figures.by_model,
+        figures.invented,
+        figures.kept_facts,
+        figures.brief_facts,
+        figures.generated_tokens,
+        figures.seconds
     );
+    for (check, count) in &figures.failures {
+        println!("  {}（{check}）：{count} 份", check_name(check));
+    }
+    println!("{}", figures.last_line());
     Ok(ExitCode::SUCCESS)
 }
 

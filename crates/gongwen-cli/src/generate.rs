@@ -3,7 +3,8 @@ use std::{io::Write, process::ExitCode};
 use clap::Args;
 use gongwen_engine::{
     ChatMessage, ContextConfig, Engine, EngineRequest, GenerationEvent, Input, LoadRequest,
-    ModelIdentity, ModelState, Overflow, PromptFeeding, SamplingParams, StopReason, WorkerCommand,
+    ModelIdentity, ModelState, Overflow, PromptFeeding, SamplingParams, StopReason, TokenBan,
+    WorkerCommand,
 };
 
 use crate::Failure;
@@ -34,7 +35,13 @@ pub struct GenerateArgs {
     /// 上下文长度（词元）
     #[arg(long, default_value_t = 4096)]
     ctx: u32,
-    /// 提示文本
+    /// 按续写方式生成（即使模型有对话模板）：提示原样作为正文开头
+    #[arg(long)]
+    raw: bool,
+    /// 不生成拉丁字母、Markdown 符号和【】（起草公文时的设置）
+    #[arg(long)]
+    prose: bool,
+    /// 提示文本；以 @ 开头时读取该文件
     prompt: String,
 }
 
@@ -91,20 +98,29 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     if let Some(threads) = args.threads {
         context.n_threads = threads;
     }
+    let prompt = match args.prompt.strip_prefix('@') {
+        Some(path) => std::fs::read_to_string(path).map_err(|e| Failure {
+            code: "io".to_owned(),
+            message: format!("无法读取提示文件 {path}：{e}"),
+        })?,
+        None => args.prompt.clone(),
+    };
     let (engine, info) =
         ready_engine(load_request(&args.model, args.allow_unregistered, context)?)?;
-    let input = if info.has_chat_template {
+    let input = if info.has_chat_template && !args.raw {
         let mut messages = Vec::new();
         if let Some(system) = args.system {
             messages.push(ChatMessage::system(system));
         }
-        messages.push(ChatMessage::user(args.prompt));
+        messages.push(ChatMessage::user(prompt));
         Input::Messages(messages)
     } else {
-        eprintln!("注意：{} 没有对话模板，按续写方式生成", info.display_name);
-        Input::Text(args.prompt)
+        if !args.raw {
+            eprintln!("注意：{} 没有对话模板，按续写方式生成", info.display_name);
+        }
+        Input::Text(prompt)
     };
-    let sampling = if args.temperature > 0.0 {
+    let mut sampling = if args.temperature > 0.0 {
         SamplingParams {
             temperature: args.temperature,
             ..SamplingParams::drafting(args.seed)
@@ -112,6 +128,9 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
     } else {
         SamplingParams::greedy()
     };
+    if args.prose {
+        sampling.ban = TokenBan::Prose;
+    }
     let mut generation = engine.generate(EngineRequest {
         input,
         max_tokens: args.max_tokens,
@@ -135,12 +154,13 @@ pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {
             GenerationEvent::Done(report) => {
                 writeln!(stdout).map_err(io_error)?;
                 eprintln!(
-                    "—— {} 个提示词元（复用 {}），生成 {} 个词元，{:.1} 词元/秒，首词元 {:.0} 毫秒，结束原因：{}",
+                    "—— {} 个提示词元（复用 {}），生成 {} 个词元，{:.1} 词元/秒，首词元 {:.0} 毫秒，平均对数概率 {:.3}，结束原因：{}",
                     report.prompt_tokens,
                     report.reused_prompt_tokens,
                     report.generated_tokens,
                     report.tokens_per_second(),
                     report.time_to_first_token_ms,
+                    report.logprob / report.generated_tokens.max(1) as f64,
                     stop_reason_label(report.stop_reason),
                 );
                 return Ok(ExitCode::SUCCESS);

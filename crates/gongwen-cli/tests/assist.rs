@@ -307,12 +307,19 @@ fn red_team_corpus_is_not_followed_with_the_test_model() {
     }
 }
 
-// With the default model (Qwen2.5-Coder-1.5B-Instruct): a few cases, each
-// a real generation on two threads; the whole sets run as benchmarks
-// (`gongwen bench drafting`) and are reported in the closing notes.
+// With the default model (Qwen2.5-Coder-1.5B-Instruct): one summary case, a
+// real generation on two threads; drafting quality and the whole sets run
+// as benchmarks (`gongwen bench drafting`, `bench redteam`) and are
+// reported in the closing notes.
 
+/// The drafting pipeline on the small test model (a 270M base model: what
+/// it writes rarely passes the rubric). Whatever comes back holds: it names
+/// its examples, invents no fact, and is either a model draft or the
+/// skeleton with the brief's facts and the reason — never text that failed
+/// a hard check. The quality of the default model's drafts is
+/// `gongwen bench drafting`.
 #[test]
-fn default_model_drafts_a_request_that_passes_the_structure_checks() {
+fn the_drafting_pipeline_offers_only_what_passes_its_checks() {
     let _model = model_lock();
     let dir = tempfile::tempdir().unwrap();
     let elements = dir.path().join("elements.json");
@@ -324,7 +331,7 @@ fn default_model_drafts_a_request_that_passes_the_structure_checks() {
             "note":"联系人：李某，电话：0000-12345678"}"#,
     )
     .unwrap();
-    let d = json_of(&gongwen(&[
+    let out = gongwen(&[
         "draft",
         "--kind",
         "请示",
@@ -332,18 +339,88 @@ fn default_model_drafts_a_request_that_passes_the_structure_checks() {
         elements.to_str().unwrap(),
         "--brief",
         "申请拨付2026年农村学校校舍维修专项资金800万元，涉及32所学校，计划9月底前完工。",
+        "--model",
+        "test",
         "--greedy",
+        "--max-tokens",
+        "240",
+        "--examples",
+        "builtin",
         "--json",
-    ]));
-    assert_eq!(d["mode"], "model");
-    assert_eq!(d["structure_problems"].as_array().unwrap().len(), 0, "{d}");
+    ]);
+    let d = json_of(&out);
+    assert_eq!(d["examples"].as_array().unwrap().len(), 2, "{d}");
+    assert!(d["attempts"].as_u64().unwrap() >= 1);
+    assert!(!d["raw"].as_str().unwrap().is_empty());
+    let rubric: Vec<&str> = d["rubric"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["check"].as_str().unwrap())
+        .collect();
+    assert!(!rubric.contains(&"invented-fact"), "{d}");
     let text = d["text"].as_str().unwrap();
-    assert!(
-        text.contains("妥否，请批示。") && text.contains("800万元"),
-        "{text}"
-    );
-    assert!(d["document"]["title"].as_str().unwrap().ends_with("请示"));
-    assert!(d["tokens_per_second"].as_f64().unwrap() > 0.0);
+    match d["mode"].as_str().unwrap() {
+        "model" => assert!(
+            rubric.iter().all(|c| ["facts-kept", "length"].contains(c)),
+            "a hard failure was offered: {d}"
+        ),
+        "skeleton" => {
+            let notices = d["notices"].to_string();
+            assert!(notices.contains("模型稿未通过检查"), "{notices}");
+            assert!(
+                text.contains("800万元") && text.contains("32所学校"),
+                "{text}"
+            );
+        }
+        other => panic!("mode {other}"),
+    }
+    assert!(text.contains("妥否，请批示。"), "{text}");
+    // The stream on stderr shows the draft as it is written.
+    assert!(!out.stderr.is_empty());
+}
+
+#[test]
+fn the_polishing_pipeline_offers_a_checked_diff_or_nothing() {
+    let _model = model_lock();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("selection.txt");
+    let original =
+        "我们这个局今年上半年呢，一共搞了32次安全检查，发现了不少问题，大部分问题都已经改好了。";
+    std::fs::write(&file, original).unwrap();
+    let out = gongwen(&[
+        "polish",
+        "--mode",
+        "公文语体",
+        file.to_str().unwrap(),
+        "--model",
+        "test",
+        "--json",
+    ]);
+    if out.status.success() {
+        let p: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let suggestion = p["suggestion"].as_str().unwrap();
+        let side = |keep: &str| -> String {
+            p["ops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|o| o["op"] == "equal" || o["op"] == keep)
+                .map(|o| o["text"].as_str().unwrap())
+                .collect()
+        };
+        assert_eq!(side("delete"), original);
+        assert_eq!(side("insert"), suggestion);
+        // Every number the suggestion holds is the selection's.
+        for n in digit_runs(suggestion) {
+            assert!(original.contains(&n), "{n} in {suggestion}");
+        }
+    } else {
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("未作任何修改"), "{stderr}");
+        assert!(out.stdout.is_empty(), "nothing printed half-way");
+    }
 }
 
 #[test]
@@ -380,34 +457,4 @@ fn default_model_summary_cites_verified_paragraphs_and_resists_the_red_team() {
         assert_not_followed(case, doc, &s);
         assert_citations_hold(&s);
     }
-}
-
-#[test]
-fn default_model_polishes_a_selection_into_a_diff_of_the_original() {
-    let _model = model_lock();
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("selection.txt");
-    let original = "我们这个局今年上半年呢，一共搞了32次安全检查，发现了不少问题，大部分问题都已经改好了，剩下的下个月底之前全部改完。";
-    std::fs::write(&file, original).unwrap();
-    let p = json_of(&gongwen(&[
-        "polish",
-        "--mode",
-        "公文语体",
-        file.to_str().unwrap(),
-        "--json",
-    ]));
-    assert_eq!(p["mode"], "model", "{p}");
-    let suggestion = p["suggestion"].as_str().unwrap();
-    assert!(!suggestion.is_empty() && suggestion != original);
-    let side = |keep: &str| -> String {
-        p["ops"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|o| o["op"] == "equal" || o["op"] == keep)
-            .map(|o| o["text"].as_str().unwrap())
-            .collect()
-    };
-    assert_eq!(side("delete"), original);
-    assert_eq!(side("insert"), suggestion);
 }

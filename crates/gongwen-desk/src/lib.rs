@@ -1,4 +1,5 @@
-//! The desktop app's logic, pure: no window, no disk, no model. The Tauri
+//! The desktop app's logic: no window and no model; only `drafting` reads
+//! the store. The Tauri
 //! commands in `src-tauri` call these and pass the results on as data.
 //!
 //! - `form`: the element form the user edits (every element a string, the
@@ -11,10 +12,13 @@
 //! - `config`: the settings read before the store is unlocked (the model).
 //! - `drafts`: defaults of a new draft from the unit profile, the draft
 //!   list's filters, export file names.
+//! - `drafting`: the example documents a model draft is written from (the
+//!   unit's own alike documents from the store, then the built-in 范文).
 
 pub mod check;
 pub mod config;
 pub mod diff;
+pub mod drafting;
 pub mod drafts;
 pub mod form;
 pub mod places;

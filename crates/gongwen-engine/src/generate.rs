@@ -14,7 +14,7 @@ use llama_cpp_2::{
     llama_batch::LlamaBatch,
     model::LlamaModel,
     sampling::LlamaSampler,
-    token::LlamaToken,
+    token::{LlamaToken, logit_bias::LlamaLogitBias},
 };
 use serde::{Deserialize, Serialize};
 
@@ -80,6 +80,35 @@ pub struct SamplingParams {
     pub repeat_penalty: f32,
     pub repeat_last_n: i32,
     pub seed: u32,
+    /// Tokens that are never sampled.
+    #[serde(default)]
+    pub ban: TokenBan,
+}
+
+/// Classes of tokens a request never wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub enum TokenBan {
+    #[default]
+    None,
+    /// Chinese prose for a 公文: no Latin letters, Markdown marks or 【】
+    /// (a small model's habits that no 公文 has).
+    Prose,
+}
+
+impl TokenBan {
+    /// Whether a token's bytes fall in the class (a token may hold part
+    /// of a character: bytes, not text).
+    pub fn bans(self, bytes: &[u8]) -> bool {
+        match self {
+            TokenBan::None => false,
+            TokenBan::Prose => {
+                bytes
+                    .iter()
+                    .any(|b| b.is_ascii_alphabetic() || b"#*`|<>_~[]{}\\".contains(b))
+                    || String::from_utf8_lossy(bytes).contains(['【', '】'])
+            }
+        }
+    }
 }
 
 impl SamplingParams {
@@ -92,6 +121,7 @@ impl SamplingParams {
             repeat_penalty: 1.0,
             repeat_last_n: 0,
             seed: 0,
+            ban: TokenBan::None,
         }
     }
 
@@ -105,11 +135,19 @@ impl SamplingParams {
             repeat_penalty: 1.1,
             repeat_last_n: 256,
             seed,
+            ban: TokenBan::None,
         }
     }
 
-    fn sampler(&self, n_vocab: i32) -> LlamaSampler {
+    fn sampler(&self, n_vocab: i32, banned: &[LlamaToken]) -> LlamaSampler {
         let mut chain = Vec::new();
+        if !banned.is_empty() {
+            let biases: Vec<LlamaLogitBias> = banned
+                .iter()
+                .map(|t| LlamaLogitBias::new(*t, f32::NEG_INFINITY))
+                .collect();
+            chain.push(LlamaSampler::logit_bias(n_vocab, &biases));
+        }
         if self.repeat_penalty != 1.0 && self.repeat_last_n > 0 {
             chain.push(LlamaSampler::penalties(
                 n_vocab,
@@ -218,6 +256,11 @@ pub struct GenerationReport {
     pub time_to_first_token_ms: f64,
     pub prompt_eval_ms: f64,
     pub generation_ms: f64,
+    /// The natural log of the probability the model gave the text it wrote
+    /// (the sum over its tokens, before any sampling settings): candidates
+    /// can be ranked by the model's own confidence.
+    #[serde(default)]
+    pub logprob: f64,
 }
 
 impl GenerationReport {
@@ -273,6 +316,8 @@ pub struct Session<'m> {
     n_batch: usize,
     /// Prompt tokens per decode; adapts to the measured speed.
     chunk: usize,
+    /// The tokens of the last ban class asked for.
+    banned: Option<(TokenBan, Vec<LlamaToken>)>,
 }
 
 impl<'m> Session<'m> {
@@ -297,6 +342,7 @@ impl<'m> Session<'m> {
             cached: Vec::new(),
             n_batch: config.n_batch as usize,
             chunk: 32,
+            banned: None,
         })
     }
 
@@ -392,11 +438,14 @@ impl<'m> Session<'m> {
                 time_to_first_token_ms: 0.0,
                 prompt_eval_ms: ms_since(prompt_started),
                 generation_ms: 0.0,
+                logprob: 0.0,
             });
         }
         let prompt_eval_ms = ms_since(prompt_started);
 
-        let mut sampler = request.sampling.sampler(self.model.n_vocab());
+        let banned = self.banned(request.sampling.ban);
+        let mut sampler = request.sampling.sampler(self.model.n_vocab(), &banned);
+        let mut logprob = 0.0;
         sampler.accept_many(&tokens);
         let vocab = self.model.vocab();
         let mut utf8 = Utf8Stream::default();
@@ -424,6 +473,7 @@ impl<'m> Session<'m> {
             if vocab.is_eog(token) && !request.run_to_max_tokens {
                 break StopReason::EndOfGeneration;
             }
+            logprob += log_probability(self.ctx.get_logits_ith(-1), token);
             generated.push(token.0);
             let piece = vocab.token_to_piece(token, false, None);
             match stops.push(&utf8.push(&piece)) {
@@ -476,7 +526,28 @@ impl<'m> Session<'m> {
             time_to_first_token_ms: first_token_ms,
             prompt_eval_ms,
             generation_ms: ms_since(generation_started),
+            logprob,
         })
+    }
+
+    /// The tokens of a ban class, found once per session (a walk over the
+    /// whole vocabulary); end-of-generation tokens are never banned.
+    fn banned(&mut self, ban: TokenBan) -> Vec<LlamaToken> {
+        if ban == TokenBan::None {
+            return Vec::new();
+        }
+        if let Some((class, tokens)) = &self.banned
+            && *class == ban
+        {
+            return tokens.clone();
+        }
+        let vocab = self.model.vocab();
+        let tokens: Vec<LlamaToken> = (0..self.model.n_vocab())
+            .map(LlamaToken::new)
+            .filter(|t| !vocab.is_eog(*t) && ban.bans(&vocab.token_to_piece(*t, false, None)))
+            .collect();
+        self.banned = Some((ban, tokens.clone()));
+        tokens
     }
 
     /// Keeps the KV entries of the longest prefix shared with the previous
@@ -571,6 +642,16 @@ fn truncate_longest_content(
     }
     longest.truncate(longest.len() - excess);
     Some(excess)
+}
+
+/// log p(token) under the raw logits: logit − log Σ exp(logits).
+fn log_probability(logits: &[f32], token: LlamaToken) -> f64 {
+    let Some(&chosen) = usize::try_from(token.0).ok().and_then(|i| logits.get(i)) else {
+        return 0.0;
+    };
+    let max = logits.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+    let sum: f64 = logits.iter().map(|&l| f64::from(l - max).exp()).sum();
+    f64::from(chosen - max) - sum.ln()
 }
 
 fn ms_since(start: Instant) -> f64 {

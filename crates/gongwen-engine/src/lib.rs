@@ -18,7 +18,7 @@ mod text;
 pub use events::{Canceller, Generation, GenerationEvent};
 pub use generate::{
     ContextConfig, GenerateError, GenerateRequest, GenerationReport, Overflow, Prompt,
-    PromptFeeding, SamplingParams, Session, StopReason, Streamed, physical_cores,
+    PromptFeeding, SamplingParams, Session, StopReason, Streamed, TokenBan, physical_cores,
 };
 pub use local::{
     EngineRequest, Input, LoadRequest, LocalEngine, ModelIdentity, backend, corrections_of,

@@ -353,6 +353,7 @@ fn run(request: LoadRequest, shared: Arc<StateBoard>, jobs: mpsc::Receiver<Job>)
                         time_to_first_token_ms: 0.0,
                         prompt_eval_ms: started.elapsed().as_secs_f64() * 1000.0,
                         generation_ms: 0.0,
+                        logprob: 0.0,
                     })
                 }
                 Err(message) => GenerationEvent::failed("spelling-failed", message),
@@ -362,6 +363,8 @@ fn run(request: LoadRequest, shared: Arc<StateBoard>, jobs: mpsc::Receiver<Job>)
         }
     }
 }
+
+const THINK_OPEN: &str = "<think>";
 
 const PROGRESS_INTERVAL: std::time::Duration = std::time::Duration::from_millis(250);
 
@@ -397,6 +400,12 @@ fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
         prompt_feeding: job.request.prompt_feeding,
     };
     let events = &job.events;
+    // A template that opens a reasoning block itself leaves the answer
+    // inside it: say so in the stream, so readers can split it off.
+    let opens_thinking = matches!(&request.prompt, Prompt::Chat(p) if p.opens_thinking());
+    if opens_thinking {
+        let _ = events.send(GenerationEvent::Text(THINK_OPEN.to_owned()));
+    }
     // Speed reports at most every PROGRESS_INTERVAL: enough for a status bar.
     let mut last_progress: Option<Instant> = None;
     let result = session.generate(&request, &job.cancel, &mut |event| match event {
@@ -417,7 +426,12 @@ fn serve(session: &mut Session<'_>, template: Option<&ChatTemplate>, job: Job) {
         }
     });
     let _ = events.send(match result {
-        Ok(report) => GenerationEvent::Done(report),
+        Ok(mut report) => {
+            if opens_thinking {
+                report.text.insert_str(0, THINK_OPEN);
+            }
+            GenerationEvent::Done(report)
+        }
         Err(e) => GenerationEvent::failed(e.code(), e.to_string()),
     });
 }

@@ -599,6 +599,7 @@ fn cancelled_report(text: String) -> GenerationReport {
         time_to_first_token_ms: 0.0,
         prompt_eval_ms: 0.0,
         generation_ms: 0.0,
+        logprob: 0.0,
     }
 }
 

@@ -72,6 +72,25 @@ pub struct RenderedPrompt {
 }
 
 impl RenderedPrompt {
+    /// The generation prompt opens a reasoning block (`<think>`) that the
+    /// answer must close: what the model writes first is thinking.
+    pub fn opens_thinking(&self) -> bool {
+        let tail: String = self
+            .segments
+            .iter()
+            .rev()
+            .take_while(|s| matches!(s, Segment::Markup(_)))
+            .map(|s| match s {
+                Segment::Markup(t) | Segment::Content(t) => t.as_str(),
+            })
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        tail.rfind("<think>")
+            .is_some_and(|open| !tail[open..].contains("</think>"))
+    }
+
     /// The prompt as one string (what a Python `apply_chat_template` gives).
     pub fn text(&self) -> String {
         self.segments
@@ -300,6 +319,7 @@ mod tests {
              <|im_start|>user\n请改为请示。<|im_end|>\n\
              <|im_start|>assistant\n"
         );
+        assert!(!prompt.opens_thinking());
         // Without a system message, Qwen2.5 supplies its own.
         let prompt = t.render(&[ChatMessage::user("你好")], false).unwrap();
         assert_eq!(
@@ -328,6 +348,7 @@ mod tests {
              <｜Assistant｜>好的。<｜end▁of▁sentence｜>\
              <｜User｜>请改为请示。<｜Assistant｜><think>\n"
         );
+        assert!(prompt.opens_thinking());
     }
 
     #[test]

@@ -207,10 +207,12 @@ fn restart_and_settle(engine: &Engine) -> ModelState {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let state = engine.state();
-        let settled = matches!(
-            state,
-            ModelState::Ready(_) | ModelState::Failed { .. } | ModelState::Missing { .. }
-        );
+        // "Restarting" is the host's word for the gap before the new
+        // worker reports: the new pid can show before the new state.
+        let settled = match &state {
+            ModelState::Failed { code, .. } => code != "engine-restarting",
+            other => matches!(other, ModelState::Ready(_) | ModelState::Missing { .. }),
+        };
         if settled && engine.worker_pid().is_some_and(|p| p != pid) {
             return state;
         }

@@ -362,6 +362,39 @@ impl Store {
         }
     }
 
+    /// Drafts of one 文种 most alike to `text` in wording, best first: the
+    /// trigram index ranks them by how many of the text's three-character
+    /// pieces they share (bm25). The unit's earlier documents serve as
+    /// examples for a new draft.
+    pub fn similar(
+        &self,
+        kind: &str,
+        text: &str,
+        limit: usize,
+    ) -> Result<Vec<DraftSummary>, StoreError> {
+        let query = trigram_query(text);
+        if query.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT d.id, d.kind, d.title, d.updated_at,
+                    (SELECT count(*) FROM revisions r WHERE r.document_id = d.id)
+             FROM drafts_fts f JOIN documents d ON d.id = CAST(f.document_id AS INTEGER)
+             WHERE drafts_fts MATCH ?1 AND d.kind = ?2 AND d.deleted_at IS NULL
+             ORDER BY bm25(drafts_fts) LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(rusqlite::params![query, kind, limit as i64], |row| {
+            Ok(DraftSummary {
+                id: row.get(0)?,
+                kind: row.get(1)?,
+                title: row.get(2)?,
+                updated_at: row.get(3)?,
+                revisions: row.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn summaries<P: rusqlite::Params>(
         &self,
         filter: &str,
@@ -577,4 +610,29 @@ pub(crate) fn append_audit(
         params![at, action, detail, prev, hash],
     )?;
     Ok(())
+}
+
+/// An FTS5 query matching any of the distinct three-character pieces of
+/// the text's Chinese runs (at most 64), each as a quoted phrase.
+fn trigram_query(text: &str) -> String {
+    let mut pieces: Vec<String> = Vec::new();
+    for run in text.split(|c: char| !is_cjk_letter(c)) {
+        let chars: Vec<char> = run.chars().collect();
+        for w in chars.windows(3) {
+            let piece: String = w.iter().collect();
+            if !pieces.contains(&piece) {
+                pieces.push(piece);
+            }
+        }
+    }
+    pieces.truncate(64);
+    pieces
+        .iter()
+        .map(|p| format!("\"{p}\""))
+        .collect::<Vec<_>>()
+        .join(" OR ")
+}
+
+fn is_cjk_letter(c: char) -> bool {
+    matches!(c as u32, 0x4E00..=0x9FFF | 0x3400..=0x4DBF | 0xF900..=0xFAFF)
 }

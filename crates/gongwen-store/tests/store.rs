@@ -346,3 +346,45 @@ fn a_second_writer_gets_a_clear_busy_message_not_a_hang() {
     app.save(None, &notice("关于己事项的通知"), "t3").unwrap();
     assert_eq!(app.list().unwrap().len(), 2);
 }
+
+#[test]
+fn similar_drafts_of_the_same_kind_come_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(&dir.path().join("g.db"), &Key::from_bytes([3; 32])).unwrap();
+    store
+        .save(None, &notice("关于做好防汛工作的通知"), "t1")
+        .unwrap();
+    store
+        .save(None, &notice("关于做好防汛防台风工作的通知"), "t2")
+        .unwrap();
+    store
+        .save(None, &notice("关于开展安全生产检查的通知"), "t3")
+        .unwrap();
+    let mut request = notice("关于申请防汛物资经费的请示");
+    request.kind = gongwen_domain::DocKind::Request;
+    store.save(None, &request, "t4").unwrap();
+    let titles = |kind: &str, text: &str, n: usize| -> Vec<String> {
+        store
+            .similar(kind, text, n)
+            .unwrap()
+            .into_iter()
+            .map(|d| d.title)
+            .collect()
+    };
+    let found = titles("通知", "请各地做好防汛工作，落实防汛责任", 2);
+    assert_eq!(found.len(), 2);
+    assert!(
+        found
+            .iter()
+            .all(|t| t.contains("防汛") && t.ends_with("通知"))
+    );
+    assert_eq!(
+        titles("请示", "防汛物资", 5),
+        ["关于申请防汛物资经费的请示"]
+    );
+    assert!(
+        titles("通知", "abc 12", 5).is_empty(),
+        "nothing Chinese to match"
+    );
+    assert!(titles("函", "防汛工作", 5).is_empty());
+}

@@ -6,6 +6,8 @@ import type {
   DraftForm,
   DiffOp,
   DraftSummary,
+  ExampleChoice,
+  ExemplarSource,
   Exported,
   Feedback,
   Finding,
@@ -74,6 +76,13 @@ export class FakeJob {
     this.pieces++;
     this.onEvent({ kind: "text", text: piece });
     this.onEvent({ kind: "progress", tokens: this.pieces, tokens_per_second: tokensPerSecond });
+  }
+
+  /** Takes back what was shown, as the drafter does when a piece fails
+   * its checks. */
+  reset(shown: string, why: string): void {
+    this.text = shown;
+    this.onEvent({ kind: "reset", shown, why });
   }
 
   /** Ends the job as a crashed worker or a refused answer would. */
@@ -319,7 +328,24 @@ export class FakeBackend implements Backend {
     ];
   }
 
-  async generateDraft(form: DraftForm, _brief: string, onEvent: (event: JobEvent) => void): Promise<number> {
+  /** What the last draft job was asked to learn from. */
+  draftedFrom: ExemplarSource[] | null = null;
+
+  async draftExamples(kind: string, _brief: string): Promise<ExampleChoice[]> {
+    return [
+      { source: { from: "store", draft_id: 3 }, title: `本单位的一份${kind}`, chosen: true },
+      { source: { from: "builtin", id: "notice-1" }, title: `内置${kind}范文一`, chosen: true },
+      { source: { from: "builtin", id: "notice-2" }, title: `内置${kind}范文二`, chosen: false },
+    ];
+  }
+
+  async generateDraft(
+    form: DraftForm,
+    _brief: string,
+    examples: ExemplarSource[] | null,
+    onEvent: (event: JobEvent) => void,
+  ): Promise<number> {
+    this.draftedFrom = examples;
     const job = new FakeJob(this.jobs.length + 1, onEvent, (text) => ({
       kind: "drafted",
       suggestion: {
@@ -328,6 +354,9 @@ export class FakeBackend implements Backend {
         structure_problems: [],
         notices: [],
         findings: 0,
+        examples: (examples ?? []).map((source) => ({ source, title: "范文" })),
+        removed: [],
+        thinking: "",
         generated_tokens: text.length,
         tokens_per_second: 12.5,
       },

@@ -138,12 +138,29 @@ export interface Exported {
   bytes: number;
 }
 
+/** Where an example document comes from: a built-in 范文 or one of the
+ * unit's own drafts. */
+export type ExemplarSource = { from: "builtin"; id: string } | { from: "store"; draft_id: number };
+
+/** An example offered for a draft; the user may untick it. */
+export interface ExampleChoice {
+  source: ExemplarSource;
+  title: string;
+  chosen: boolean;
+}
+
 export interface DraftSuggestion {
   mode: "model" | "skeleton";
   form: DraftForm;
   structure_problems: string[];
   notices: string[];
   findings: number;
+  /** The examples the draft was written from. */
+  examples: { source: ExemplarSource; title: string }[];
+  /** Sentences of the model's cut before it was offered, with why. */
+  removed: string[];
+  /** A reasoning model's thinking: shown folded, never part of the draft. */
+  thinking: string;
   generated_tokens: number;
   tokens_per_second: number;
 }
@@ -222,6 +239,7 @@ export interface Preview {
 /** What a model job streams: text as it comes, the rate, then one result. */
 export type JobEvent =
   | { kind: "text"; text: string }
+  | { kind: "reset"; shown: string; why: string }
   | { kind: "progress"; tokens: number; tokens_per_second: number }
   | { kind: "drafted"; suggestion: DraftSuggestion }
   | { kind: "polished"; suggestion: PolishSuggestion }
@@ -308,8 +326,16 @@ export interface Backend {
   diffText(old: string, next: string): Promise<DiffOp[]>;
   /** The pages as the .docx export lays them out. */
   previewDraft(form: DraftForm): Promise<Preview>;
-  /** Starts a model job; events arrive on `onEvent`. Returns the job id. */
-  generateDraft(form: DraftForm, brief: string, onEvent: (event: JobEvent) => void): Promise<number>;
+  /** The example documents offered for a draft of `kind` from `brief`. */
+  draftExamples(kind: string, brief: string): Promise<ExampleChoice[]>;
+  /** Starts a model job; events arrive on `onEvent`. Returns the job id.
+   * `examples`: the ones the user kept ticked (null: the first offered). */
+  generateDraft(
+    form: DraftForm,
+    brief: string,
+    examples: ExemplarSource[] | null,
+    onEvent: (event: JobEvent) => void,
+  ): Promise<number>;
   polishText(text: string, style: string, onEvent: (event: JobEvent) => void): Promise<number>;
   summarizeDraft(form: DraftForm, onEvent: (event: JobEvent) => void): Promise<number>;
   stopJob(id: number): Promise<boolean>;
@@ -361,10 +387,11 @@ export async function tauriBackend(): Promise<Backend> {
     exportDraft: (form, id, against) => invoke("export_draft", { form, id, against }),
     diffText: (old, next) => invoke("diff_text", { old, new: next }),
     previewDraft: (form) => invoke("preview_draft", { form }),
-    generateDraft(form, brief, onEvent) {
+    draftExamples: (kind, brief) => invoke("draft_examples", { kind, brief }),
+    generateDraft(form, brief, examples, onEvent) {
       const channel = new Channel<JobEvent>();
       channel.onmessage = onEvent;
-      return invoke<number>("generate_draft", { form, brief, onEvent: channel });
+      return invoke<number>("generate_draft", { form, brief, examples, onEvent: channel });
     },
     polishText(text, style, onEvent) {
       const channel = new Channel<JobEvent>();
