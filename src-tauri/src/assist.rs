@@ -34,6 +34,8 @@ pub struct DraftSuggestion {
     pub examples: Vec<ExemplarUsed>,
     /// Sentences of the model's cut before it was offered, and why.
     pub removed: Vec<String>,
+    /// Clauses of the brief put back because the model left their facts out.
+    pub added: Vec<String>,
     /// A reasoning model's thinking, shown folded, never in the draft.
     pub thinking: String,
     pub generated_tokens: usize,
@@ -270,6 +272,7 @@ pub fn start_draft(
                     findings: d.findings.len(),
                     examples: d.examples,
                     removed: d.removed,
+                    added: d.added,
                     thinking: d.thinking,
                     generated_tokens: d.generated_tokens,
                     tokens_per_second: d.tokens_per_second,

@@ -79,6 +79,9 @@ fn worker_command() -> std::io::Result<WorkerCommand> {
 }
 
 fn main() {
+    // Drafts and keys live in this process's memory: no core dumps, no
+    // ptrace by other processes of the user. Best effort.
+    let _ = gongwen_engine::no_core_dumps();
     // The same binary is the inference worker: llama.cpp runs in a child
     // process so that its abort() cannot take the window down.
     if std::env::args().nth(1).as_deref() == Some("engine-worker") {

@@ -10,6 +10,7 @@ use gongwen_models::Manifest;
 use gongwen_store::{AuditEntry, TermList, UnitProfile};
 use serde::Serialize;
 use tauri::State;
+use zeroize::Zeroizing;
 
 use crate::{AppState, dto::ApiError, files, storage::now};
 
@@ -156,6 +157,8 @@ pub struct AuditView {
     pub verified: Option<usize>,
     /// Or where it broke, in plain Chinese.
     pub broken: Option<String>,
+    /// Restores that took the log back, one line each.
+    pub rollbacks: Vec<String>,
 }
 
 const AUDIT_SHOWN: usize = 500;
@@ -172,11 +175,16 @@ pub fn audit_log(state: State<'_, AppState>) -> Answer<AuditView> {
             Ok(n) => (Some(n), None),
             Err(e) => (None, Some(e.to_string())),
         };
+        let rollbacks = store
+            .audit_rollbacks()
+            .map(|r| r.iter().map(|r| r.describe()).collect())
+            .unwrap_or_default();
         Ok(AuditView {
             entries,
             total,
             verified,
             broken,
+            rollbacks,
         })
     })
 }
@@ -187,11 +195,15 @@ pub struct BackupDone {
     pub drafts: i64,
     pub revisions: i64,
     pub bytes: u64,
+    /// Where a restore kept the store it replaced.
+    pub safety_copy: Option<String>,
 }
 
-/// An encrypted, verified copy of the store in the export folder.
+/// A backup in the export folder, encrypted with the backup passphrase the
+/// user set for it (so it restores on another PC), verified.
 #[tauri::command(async)]
-pub fn create_backup(state: State<'_, AppState>) -> Answer<BackupDone> {
+pub fn create_backup(state: State<'_, AppState>, passphrase: String) -> Answer<BackupDone> {
+    let passphrase = Zeroizing::new(passphrase);
     let dir = files::export_dir();
     std::fs::create_dir_all(&dir)
         .map_err(|e| ApiError::new("backup-io", format!("无法创建 {}：{e}", dir.display())))?;
@@ -201,17 +213,22 @@ pub fn create_backup(state: State<'_, AppState>) -> Answer<BackupDone> {
         .take(12)
         .collect();
     let path = dir.join(format!("公文助手备份-{stamp}.gwbak"));
-    let report = state.storage.with(|store| store.backup(&path, &now()))?;
+    let report = state
+        .storage
+        .with(|store| store.backup(&path, &passphrase, &now()))?;
     Ok(BackupDone {
         path: path.display().to_string(),
         drafts: report.drafts,
         revisions: report.revisions,
         bytes: report.bytes,
+        safety_copy: None,
     })
 }
 
-/// Restores a backup the user picked (its bytes as the raw body): written
-/// beside the store, verified, then swapped in.
+/// Restores a backup the user picked: its bytes as the raw body, the backup
+/// passphrase as hex of its UTF-8 in the `x-backup-passphrase` header
+/// (headers are ASCII). Written beside the store, opened and verified, the current
+/// store kept as a copy, then swapped in.
 #[tauri::command(async)]
 pub fn restore_backup(
     state: State<'_, AppState>,
@@ -220,11 +237,20 @@ pub fn restore_backup(
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(ApiError::new("backup-body", "没有收到备份文件的内容"));
     };
+    let passphrase = request
+        .headers()
+        .get("x-backup-passphrase")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| from_hex(v).map(Zeroizing::new))
+        .transpose()?
+        .filter(|p| !p.is_empty());
     let data_dir = state.storage.data_dir().to_path_buf();
     let incoming = data_dir.join("gongwen.db.incoming");
     std::fs::write(&incoming, bytes)
         .map_err(|e| ApiError::new("backup-io", format!("无法写入备份文件：{e}")))?;
-    let result = state.storage.restore(&incoming);
+    let result = state
+        .storage
+        .restore(&incoming, passphrase.as_ref().map(|p| p.as_str()));
     let _ = std::fs::remove_file(&incoming);
     let report = result?;
     let _ = state
@@ -235,7 +261,24 @@ pub fn restore_backup(
         drafts: report.drafts,
         revisions: report.revisions,
         bytes: report.bytes,
+        safety_copy: report.safety_copy.map(|p| p.display().to_string()),
     })
+}
+
+fn from_hex(text: &str) -> Answer<String> {
+    let bad = || ApiError::new("backup-body", "备份口令的编码无效");
+    if !text.len().is_multiple_of(2) {
+        return Err(bad());
+    }
+    let bytes = (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            text.get(i..i + 2)
+                .and_then(|pair| u8::from_str_radix(pair, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .ok_or_else(bad)?;
+    String::from_utf8(bytes).map_err(|_| bad())
 }
 
 /// Saves the model settings; they apply at the next start (the model loads

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use gongwen_domain::calendar::iso8601_utc;
 use gongwen_engine::ModelState;
 use gongwen_store::{
-    BackupReport, Credentials, Key, Keyring, NewKey, Store, StoreError, database_path, key_source,
+    Credentials, Key, Keyring, NewKey, RestoreReport, Store, StoreError, database_path, key_source,
 };
 use zeroize::Zeroizing;
 
@@ -164,7 +164,11 @@ impl Storage {
     /// then swapped in by rename; the store is closed meanwhile and opened
     /// again with the same key. A backup that does not verify changes
     /// nothing.
-    pub fn restore(&self, backup: &std::path::Path) -> Result<BackupReport, ApiError> {
+    pub fn restore(
+        &self,
+        backup: &std::path::Path,
+        passphrase: Option<&str>,
+    ) -> Result<RestoreReport, ApiError> {
         let mut inner = self.lock();
         let Some(key) = inner.key.take() else {
             return Err(ApiError::new(
@@ -175,7 +179,7 @@ impl Storage {
         // Our own shared lock must go before the file can be replaced.
         inner.store = None;
         let db = database_path(&self.data_dir);
-        let restored = Store::restore_backup(&db, &key, backup);
+        let restored = Store::restore_backup(&db, &key, backup, passphrase, &now());
         let reopened = Store::open(&db, &key);
         inner.key = Some(key);
         match reopened {
@@ -340,18 +344,30 @@ mod tests {
             .with(|s| s.save(None, &doc("备份前的草稿"), &now()))
             .unwrap();
         let backup = dir.path().join("backup.gwbak");
-        storage.with(|s| s.backup(&backup, &now())).unwrap();
+        storage
+            .with(|s| s.backup(&backup, "另一台电脑也能用", &now()))
+            .unwrap();
         storage
             .with(|s| s.save(None, &doc("备份后的草稿"), &now()))
             .unwrap();
 
         let junk = dir.path().join("junk.gwbak");
         std::fs::write(&junk, b"not a database").unwrap();
-        assert!(storage.restore(&junk).is_err());
+        assert!(storage.restore(&junk, None).is_err());
         assert_eq!(storage.with(|s| s.list()).unwrap().len(), 2);
+        let err = storage.restore(&backup, None).unwrap_err();
+        assert_eq!(err.code, "backup-need-passphrase");
+        let err = storage
+            .restore(&backup, Some("不是这个口令啊"))
+            .unwrap_err();
+        assert_eq!(err.code, "backup-wrong-passphrase");
+        assert_eq!(storage.with(|s| s.list()).unwrap().len(), 2, "still open");
 
-        let report = storage.restore(&backup).unwrap();
+        let report = storage.restore(&backup, Some("另一台电脑也能用")).unwrap();
         assert_eq!(report.drafts, 1);
+        assert!(report.safety_copy_verified);
+        let kept = report.safety_copy.unwrap();
+        assert!(kept.starts_with(dir.path()), "{}", kept.display());
         let titles: Vec<String> = storage
             .with(|s| s.list())
             .unwrap()
@@ -392,8 +408,11 @@ mod tests {
             .unwrap();
         assert_eq!(again.key_source(), Some("口令"));
         let backup = dir.path().join("b.gwbak");
-        again.with(|s| s.backup(&backup, &now())).unwrap();
+        again
+            .with(|s| s.backup(&backup, "备份口令备份口令", &now()))
+            .unwrap();
         // The kept key is the new one: a restore reopens the store.
-        assert_eq!(again.restore(&backup).unwrap().drafts, 1);
+        let restored = again.restore(&backup, Some("备份口令备份口令")).unwrap();
+        assert_eq!(restored.drafts, 1);
     }
 }

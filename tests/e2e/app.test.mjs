@@ -138,6 +138,10 @@ test("新建 通知 opens its element form", async () => {
 test("elements filled; the model drafts the body, streaming, and 停止 stops it", async () => {
   await session.type("#field-title", TITLE);
   await session.click("#tab-draft");
+  // The example documents the model writes from, ticked; the unit has none
+  // of its own yet, so the built-in 范文 serve.
+  await session.until(() => session.count("#draft-examples li").then((n) => n >= 2), 10_000, "the examples offered");
+  assert.match(await session.innerText("#draft-examples"), /内置范文/);
   await session.type("#brief", "12月10日前各单位完成冬季安全生产自查，重点检查消防和燃气安全，结果报市政府办公室。");
   // The small test model sometimes ends its answer within a token or two:
   // then the draft is set aside and asked for again, until 停止 can be
@@ -169,10 +173,14 @@ test("elements filled; the model drafts the body, streaming, and 停止 stops it
   assert.equal(await session.displayed("#stop"), false);
   // What is offered is the body the checks kept; nothing is applied yet.
   assert.match(await session.innerText("#draft-result"), /建议正文|文种框架/);
+  if ((await session.count("#draft-used")) > 0) assert.match(await session.innerText("#draft-used"), /参考范文/);
   assert.equal((await bodyText()).trim(), "");
   const offered = await session.execute(
     "return [...document.querySelectorAll('#draft-diff .diff-insert')].map((d) => d.textContent.slice(2)).join('\\n')",
   );
+  // The result may run below the panel's fold (补入、删去 lists): the user
+  // scrolls the panel, so does the test.
+  await session.execute("document.querySelector('#accept-draft').scrollIntoView({ block: 'center' })");
   await session.click("#accept-draft");
   await session.until(async () => (await bodyText()).trim() === offered.trim(), 5_000, "the accepted draft in the body");
 });

@@ -267,6 +267,16 @@ export class AiPanel {
             ),
           ]
         : []),
+      ...(s.added.length
+        ? [
+            h(
+              "details",
+              { id: "draft-added" },
+              h("summary", {}, `已补入模型遗漏的要点原文 ${s.added.length} 处`),
+              h("ul", {}, ...s.added.map((a) => h("li", {}, a))),
+            ),
+          ]
+        : []),
       ...(s.thinking
         ? [h("details", { id: "draft-thinking" }, h("summary", {}, "思考过程"), h("pre", { class: "stream" }, s.thinking))]
         : []),

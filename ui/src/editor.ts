@@ -36,6 +36,9 @@ export class DraftEditor {
   private history: RevisionSummary[] = [];
   private dirty = false;
   private saving: Promise<boolean> | null = null;
+  /** Counts the drafts opened: a save's answer belongs to the draft it
+   * was made for, never to one opened since. */
+  private session = 0;
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private checkSeq = 0;
@@ -81,6 +84,7 @@ export class DraftEditor {
   open(id: number | null, form: DraftForm, history: RevisionSummary[]): void {
     clearTimeout(this.saveTimer);
     this.body?.destroy();
+    this.session++;
     this.id = id;
     this.form = form;
     this.history = newestFirst(history);
@@ -97,6 +101,7 @@ export class DraftEditor {
   close(): void {
     clearTimeout(this.saveTimer);
     clearTimeout(this.checkTimer);
+    this.session++;
     this.body?.destroy();
     this.body = null;
     this.form = null;
@@ -212,9 +217,15 @@ export class DraftEditor {
     if (!form || !this.dirty) return true;
     this.dirty = false;
     this.showSaveState("正在保存…");
+    const session = this.session;
     this.saving = (async () => {
       try {
         const saved = await this.host.backend.saveDraft(this.id, form);
+        if (session !== this.session) {
+          // Another draft is open now: this answer is not its.
+          this.host.draftsChanged();
+          return true;
+        }
         this.id = saved.id;
         this.history = newestFirst(await this.host.backend.draftHistory(saved.id));
         this.refreshExportChoices();
@@ -223,6 +234,10 @@ export class DraftEditor {
         this.host.draftsChanged();
         return true;
       } catch (error) {
+        if (session !== this.session) {
+          this.host.notify(`上一份草稿保存失败：${errorMessage(error)}`, "error");
+          return false;
+        }
         this.dirty = true;
         this.showSaveState("保存失败");
         this.host.notify(`保存失败：${errorMessage(error)}。您输入的内容仍在编辑器中。`, "error");
@@ -234,8 +249,10 @@ export class DraftEditor {
     return this.saving;
   }
 
-  /** Saves pending changes before the draft is left. */
+  /** Saves pending changes before the draft is left; a save already under
+   * way is waited for, and its failure keeps the user on this draft. */
   async flush(): Promise<boolean> {
+    if (this.saving && !(await this.saving)) return false;
     return this.dirty ? this.save() : true;
   }
 

@@ -179,11 +179,25 @@ export class SettingsView {
   }
 
   private storeSection(info: SettingsInfo): HTMLElement {
+    // A backup leaves the machine: it gets its own passphrase, the only
+    // thing needed to restore it on another PC.
+    const backupFirst = h("input", { type: "password", id: "backup-passphrase", placeholder: "备份口令（至少 8 个字符）", autocomplete: "off" });
+    const backupSecond = h("input", { type: "password", id: "backup-passphrase-again", placeholder: "再输入一次", autocomplete: "off" });
     const backup = h("button", { type: "button", id: "create-backup" }, "立即备份");
     backup.addEventListener("click", async () => {
+      if ([...backupFirst.value].length < 8) {
+        this.host.notify("备份口令至少需要 8 个字符：备份文件会离开这台电脑，口令是它唯一的保护", "error");
+        return;
+      }
+      if (backupFirst.value !== backupSecond.value) {
+        this.host.notify("两次输入的备份口令不一致", "error");
+        return;
+      }
       try {
-        const done = await this.host.backend.createBackup();
-        this.host.notify(`已备份到 ${done.path}（${done.drafts} 份草稿，${done.revisions} 个修订，已读回校验）`, "ok");
+        const done = await this.host.backend.createBackup(backupFirst.value);
+        backupFirst.value = "";
+        backupSecond.value = "";
+        this.host.notify(`已备份到 ${done.path}（${done.drafts} 份草稿，${done.revisions} 个修订，已读回校验）。恢复时需要这次设定的备份口令`, "ok");
       } catch (error) {
         this.host.notify(`备份失败：${errorMessage(error)}`, "error");
       }
@@ -193,29 +207,38 @@ export class SettingsView {
     const pick = h("button", { type: "button", id: "pick-backup" }, "选择备份文件…");
     pick.addEventListener("click", () => file.click());
     const confirmBox = h("div", { id: "restore-confirm", class: "suggestion", hidden: "" });
-    file.addEventListener("change", () => {
+    const close = () => {
+      confirmBox.hidden = true;
+      confirmBox.replaceChildren();
+      file.value = "";
+    };
+    file.addEventListener("change", async () => {
       const chosen = file.files?.[0];
       if (!chosen) return;
+      const bytes = new Uint8Array(await chosen.arrayBuffer());
+      const about = backupHeader(bytes);
+      const passphrase = h("input", { type: "password", id: "restore-passphrase", placeholder: "制作备份时设定的备份口令", autocomplete: "off" });
       const go = h("button", { type: "button", id: "restore-go", class: "primary" }, "确认恢复");
-      const cancel = h("button", { type: "button" }, "取消");
-      cancel.addEventListener("click", () => {
-        confirmBox.hidden = true;
-        file.value = "";
-      });
+      const cancel = h("button", { type: "button", id: "restore-cancel" }, "取消");
+      cancel.addEventListener("click", close);
       go.addEventListener("click", async () => {
         try {
-          const bytes = new Uint8Array(await chosen.arrayBuffer());
-          const done = await this.host.backend.restoreBackup(bytes);
-          this.host.notify(`已从备份恢复：${done.drafts} 份草稿，${done.revisions} 个修订`, "ok");
+          const done = await this.host.backend.restoreBackup(bytes, about ? passphrase.value : "");
+          const kept = done.safety_copy ? `；恢复前的草稿库已另存为 ${done.safety_copy}` : "";
+          this.host.notify(`已从备份恢复：${done.drafts} 份草稿，${done.revisions} 个修订${kept}`, "ok");
+          close();
         } catch (error) {
+          // A mistyped passphrase can be typed again; the store is untouched.
           this.host.notify(`恢复失败（当前草稿库未改动）：${errorMessage(error)}`, "error");
-        } finally {
-          confirmBox.hidden = true;
-          file.value = "";
         }
       });
+      const what = about
+        ? `这份备份制作于 ${localTime(about.created)}，含 ${about.drafts} 份草稿、${about.revisions} 个修订。`
+        : "这是旧版本的备份文件，只能用当前草稿库的密钥打开。";
       confirmBox.replaceChildren(
-        h("p", {}, `将用“${chosen.name}”替换当前草稿库。备份先经校验，校验不通过则不做任何改动。`),
+        h("p", {}, `将用“${chosen.name}”替换当前草稿库。${what}`),
+        h("p", { class: "warning" }, "当前草稿库中的全部草稿（包括备份之后新写或修改的）都会被替换；替换前，当前草稿库会在原文件夹另存一份，需要时可再恢复。备份先经校验，校验不通过则不做任何改动。"),
+        ...(about ? [row("备份口令", passphrase)] : []),
         h("div", { class: "row" }, go, cancel),
       );
       confirmBox.hidden = false;
@@ -223,8 +246,8 @@ export class SettingsView {
     const keyBox = this.keySection(info.key_source);
     return section(
       "草稿库",
-      `草稿库以 SQLCipher 加密保存在 ${info.data_dir}。密钥保存在：${info.key_source ?? "（未设置）"}。备份文件同样加密，保存到 ${info.export_dir}。`,
-      h("div", { class: "row" }, backup),
+      `草稿库以 SQLCipher 加密保存在 ${info.data_dir}。密钥保存在：${info.key_source ?? "（未设置）"}。备份文件用备份口令加密，保存到 ${info.export_dir}；换了电脑，只凭备份口令即可恢复。`,
+      h("div", { class: "row" }, backupFirst, backupSecond, backup),
       row("从备份恢复", h("span", {}, pick, file)),
       confirmBox,
       keyBox,
@@ -274,20 +297,37 @@ export class SettingsView {
         const verdict = h(
           "p",
           { id: "audit-verdict", class: view.broken ? "error" : "ok" },
-          view.broken ? `校验失败：${view.broken}` : `共 ${view.verified} 条，哈希链完整，未被改动`,
+          view.broken ? `校验失败：${view.broken}` : `共 ${view.verified} 条，哈希链完整，末尾与库外记录一致`,
         );
+        const rollbacks = view.rollbacks.map((r) => h("p", { class: "warning rollback" }, r));
         const table = h("table", { class: "tasks", id: "audit-table" });
         table.append(h("thead", {}, h("tr", {}, h("th", {}, "时间"), h("th", {}, "操作"), h("th", {}, "内容"))));
         const body = h("tbody");
         for (const e of view.entries) body.append(h("tr", {}, h("td", {}, localTime(e.at)), h("td", {}, e.action), h("td", {}, e.detail)));
         table.append(body);
         const more = view.total > view.entries.length ? [h("p", { class: "hint" }, `仅显示最近 ${view.entries.length} 条`)] : [];
-        result.replaceChildren(verdict, table, ...more);
+        result.replaceChildren(verdict, ...rollbacks, table, ...more);
       } catch (error) {
         this.host.notify(errorMessage(error), "error");
       }
     });
-    return section("审计日志", "保存、导出、恢复、加载模型等操作按时间记录，每条与前一条以 SHA-256 串联，任何改动或删除都能被发现。", h("div", { class: "row" }, load), result);
+    return section("审计日志", "保存、导出、恢复、加载模型等操作按时间记录，每条与前一条以 SHA-256 串联；最后一条的位置另记在草稿库之外。中间的改动、删除和末尾的缺失都能被发现；从备份恢复造成的回退会注明。持有密钥并能同时改写这两处文件的人除外。", h("div", { class: "row" }, load), result);
+  }
+}
+
+/** What a backup says about itself in its plain header line (written by
+ * the store: `GONGWEN-BACKUP/2 {json}`); null for an old-format file. */
+export function backupHeader(bytes: Uint8Array): { drafts: number; revisions: number; created: string } | null {
+  const magic = "GONGWEN-BACKUP/2 ";
+  const end = bytes.subarray(0, 8192).indexOf(10);
+  if (end < 0) return null;
+  const line = new TextDecoder().decode(bytes.subarray(0, end));
+  if (!line.startsWith(magic)) return null;
+  try {
+    const header = JSON.parse(line.slice(magic.length)) as { drafts: number; revisions: number; created: string };
+    return { drafts: header.drafts, revisions: header.revisions, created: header.created };
+  } catch {
+    return null;
   }
 }
 

@@ -139,6 +139,63 @@ describe("drafting in the editor", () => {
     expect([...backend.drafts.values()][0].revisions.at(-1)!.form.body).toBe("这段文字不能丢。");
   });
 
+  it("a save still under way when another draft is opened lands in its own draft, and the new one stays itself", async () => {
+    typeInField("#field-title", "甲通知");
+    ctrlS();
+    await vi.waitFor(() => expect(text("#draft-list")).toContain("甲通知"));
+    const first = [...backend.drafts.keys()][0];
+    // A second draft, saved, to switch to.
+    $("#new-doc").click();
+    $('#kind-menu li[data-kind="函"]').click();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("函"));
+    typeInField("#field-title", "乙函");
+    ctrlS();
+    await vi.waitFor(() => expect(text("#draft-list")).toContain("乙函"));
+    const second = [...backend.drafts.keys()].find((k) => k !== first)!;
+    // Back to 甲; type; its save hangs; the user opens 乙 meanwhile.
+    [...document.querySelectorAll<HTMLElement>("#draft-list li")].find((li) => li.textContent!.includes("甲通知"))!.click();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+    typeInBody("甲的最后一句。");
+    let release!: () => void;
+    backend.saveGate = new Promise((r) => (release = r));
+    ctrlS();
+    [...document.querySelectorAll<HTMLElement>("#draft-list li")].find((li) => li.textContent!.includes("乙函"))!.click();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(text("#doc-kind")).toBe("通知"); // waits for the save
+    backend.saveGate = null;
+    release();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("函"));
+    expect(backend.drafts.get(first)!.revisions.at(-1)!.form.body).toContain("甲的最后一句。");
+    // 乙's own text goes to 乙, not into 甲.
+    const before = backend.drafts.get(first)!.revisions.length;
+    typeInBody("乙的正文。");
+    ctrlS();
+    await vi.waitFor(() => expect(backend.drafts.get(second)!.revisions.at(-1)!.form.body).toContain("乙的正文。"));
+    expect(backend.drafts.get(first)!.revisions.length).toBe(before);
+  });
+
+  it("a save that fails while another draft is being opened keeps the user on the draft with every character", async () => {
+    typeInField("#field-title", "丙通知");
+    ctrlS();
+    await vi.waitFor(() => expect(text("#draft-list")).toContain("丙通知"));
+    $("#new-doc").click();
+    $('#kind-menu li[data-kind="函"]').click();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("函"));
+    typeInBody("丁函里不能丢的字。");
+    let release!: () => void;
+    backend.saveGate = new Promise((r) => (release = r));
+    backend.failNextSave = true;
+    ctrlS();
+    [...document.querySelectorAll<HTMLElement>("#draft-list li")].find((li) => li.textContent!.includes("丙通知"))!.click();
+    await vi.advanceTimersByTimeAsync(10);
+    backend.saveGate = null;
+    release();
+    await vi.waitFor(() => expect(text("#notice")).toContain("保存失败：磁盘已满"));
+    await vi.advanceTimersByTimeAsync(10);
+    expect(text("#doc-kind")).toBe("函");
+    expect(body().state.doc.toString()).toBe("丁函里不能丢的字。");
+  });
+
   it("shows the history with a diff, and restores an old revision as a new one", async () => {
     typeInBody("初稿。");
     ctrlS();

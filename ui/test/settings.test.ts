@@ -58,25 +58,52 @@ describe("设置", () => {
 
   it("shows the audit log with the chain's verdict", async () => {
     $("#load-audit").click();
-    await vi.waitFor(() => expect(text("#audit-verdict")).toBe("共 1 条，哈希链完整，未被改动"));
+    await vi.waitFor(() => expect(text("#audit-verdict")).toBe("共 1 条，哈希链完整，末尾与库外记录一致"));
     expect(document.querySelectorAll("#audit-table tbody tr").length).toBe(1);
+    expect(document.querySelectorAll(".rollback").length).toBe(0);
+    backend.auditRollbacks = ["2026-11-29T01:00:00Z 从备份恢复：审计日志由 9 条回到备份时的 5 条"];
+    $("#load-audit").click();
+    await vi.waitFor(() => expect(text(".rollback")).toContain("由 9 条回到备份时的 5 条"));
     backend.auditBroken = "审计日志第 1 条被修改或删除，日志链已断开";
     $("#load-audit").click();
     await vi.waitFor(() => expect(text("#audit-verdict")).toContain("校验失败"));
   });
 
-  it("backs up, and restores only after the user confirms", async () => {
+  it("backs up under a backup passphrase typed twice, and restores only after the user confirms it", async () => {
+    fill("#backup-passphrase", "短口令");
+    $("#create-backup").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("至少需要 8 个字符"));
+    fill("#backup-passphrase", "换了电脑也能恢复");
+    fill("#backup-passphrase-again", "换了电脑也能恢复吗");
+    $("#create-backup").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("两次输入的备份口令不一致"));
+    fill("#backup-passphrase-again", "换了电脑也能恢复");
     $("#create-backup").click();
     await vi.waitFor(() => expect(text("#notice")).toContain("已备份到 /home/user/公文助手导出/"));
+    expect(text("#notice")).toContain("恢复时需要这次设定的备份口令");
+    expect($<HTMLInputElement>("#backup-passphrase").value).toBe("");
+
+    const header = 'GONGWEN-BACKUP/2 {"kdf":{},"drafts":3,"revisions":7,"created":"2026-11-29T01:00:00Z"}\n';
+    const bytes = new Uint8Array([...new TextEncoder().encode(header), 1, 2, 3, 4, 5]);
     const input = $<HTMLInputElement>("#restore-file");
-    const file = new File([new Uint8Array([1, 2, 3, 4, 5])], "公文助手备份.gwbak");
-    Object.defineProperty(input, "files", { value: [file] });
+    Object.defineProperty(input, "files", { value: [new File([bytes], "公文助手备份.gwbak")] });
     input.dispatchEvent(new Event("change"));
+    await vi.waitFor(() => expect($("#restore-confirm").hidden).toBe(false));
     expect(backend.restored.length).toBe(0);
     expect(text("#restore-confirm")).toContain("将用“公文助手备份.gwbak”替换当前草稿库");
+    expect(text("#restore-confirm")).toContain("含 3 份草稿、7 个修订");
+    expect(text("#restore-confirm")).toContain("包括备份之后新写或修改的");
+    fill("#restore-passphrase", "记错的口令口令");
+    $("#restore-go").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("备份口令错误"));
+    expect(backend.restored.length).toBe(0);
+    expect($("#restore-confirm").hidden).toBe(false);
+    fill("#restore-passphrase", "换了电脑也能恢复");
     $("#restore-go").click();
     await vi.waitFor(() => expect(text("#notice")).toContain("已从备份恢复：2 份草稿"));
+    expect(text("#notice")).toContain("恢复前的草稿库已另存为");
     expect(backend.restored.length).toBe(1);
+    expect($("#restore-confirm").hidden).toBe(true);
   });
 
   it("moves the key to the keyring, or to a new passphrase typed twice", async () => {

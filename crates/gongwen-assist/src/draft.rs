@@ -18,8 +18,8 @@ mod page;
 pub(crate) mod repair;
 
 use gongwen_domain::{
-    DocKind, Document, Element, ElementIssue, Presence, WrittenDate, check_elements, structure,
-    to_plain_text,
+    DocKind, Document, Element, ElementIssue, Presence, WrittenDate, check_elements,
+    structure::body_block, to_plain_text,
 };
 use gongwen_proofread::Finding;
 use serde::Serialize;
@@ -152,6 +152,13 @@ pub struct Drafted {
     /// why.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<String>,
+    /// Why a piece was written again, each time.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rewrites: Vec<String>,
+    /// Clauses of the brief the program put back because the model left
+    /// their facts out.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<String>,
     /// Pieces the model wrote, retries included.
     pub attempts: usize,
     /// The model's text as written, every attempt, before any cut.
@@ -230,9 +237,7 @@ fn skeleton_with(request: &DraftRequest, title: Option<&str>, facts: &[String]) 
     if doc.recipients.is_empty() && kind.presence(Element::Recipients) == Presence::Required {
         doc.recipients.push("【主送机关】".to_owned());
     }
-    doc.body = structure(&format!("{}\n{}", doc.title, body.join("\n")), Some(kind))
-        .document
-        .body;
+    doc.body = body.iter().map(|l| body_block(l)).collect();
     let mut drafted = finish(doc, Mode::Skeleton, request);
     // A frame to fill in: its 【】 and the brief it holds are the point, not
     // failures to report.
@@ -294,6 +299,8 @@ pub fn draft(
         raw: String::new(),
         thinking: String::new(),
         removed: Vec::new(),
+        rewrites: Vec::new(),
+        added: Vec::new(),
     };
     let written = match writer.write_document(request, &context) {
         Ok(written) => written,
@@ -342,6 +349,8 @@ pub fn draft(
         })
         .collect();
     drafted.removed = writer.removed;
+    drafted.rewrites = writer.rewrites;
+    drafted.added = writer.added;
     drafted.attempts = writer.attempts as usize;
     drafted.raw = Some(writer.raw);
     drafted.thinking = writer.thinking;
@@ -384,6 +393,10 @@ struct Writer<'a> {
     raw: String,
     thinking: String,
     removed: Vec<String>,
+    /// Why each piece written again was.
+    rewrites: Vec<String>,
+    /// The brief's clauses put back into the body.
+    added: Vec<String>,
 }
 
 /// Tries at each piece: the first, then sampled ones.
@@ -519,6 +532,7 @@ impl Writer<'_> {
             if done {
                 break;
             }
+            self.rewrites.push(why.clone());
             self.reset(&why);
         }
         self.reset("");
@@ -543,13 +557,21 @@ impl Writer<'_> {
         } else {
             format!("{issuer}关于")
         };
+        let known = rubric::facts::Known::new(context.known);
         let best = self.best_of(TRIES - 1, |w, try_no| {
             let piece = w.continue_page(&prefix, vec!["\n".to_owned()], 48, try_no)?;
-            let title = normalise_title(&piece.text, word);
+            let title = without_unknown_years(&normalise_title(&piece.text, word), &known);
             let problems = messages(rubric::review_title(&title, context));
             Ok(Candidate::new(title, problems, &piece))
         })?;
-        Ok(best.map(|c| c.value).unwrap_or_default())
+        Ok(match best {
+            Some(c) if c.problems.is_empty() => c.value,
+            // The brief's own words, framed: never an invention.
+            _ => title_from_brief(request, &prefix, word)
+                .filter(|t| rubric::review_title(t, context).is_empty())
+                .or(best.map(|c| c.value))
+                .unwrap_or_default(),
+        })
     }
 
     /// The body: the model writes it on from the 主送 line; the program
@@ -564,10 +586,18 @@ impl Writer<'_> {
     ) -> Result<Vec<String>, ModelError> {
         let mut stop = page::stops();
         stop.extend(CLOSING_STARTS.iter().map(|s| (*s).to_owned()));
+        // A 纪要 opens with the meeting as the user gave it (date, who
+        // convened, who chaired): a small model rewrites those into errors
+        // (市长 for 副市长), so the program writes them and the model goes on.
+        let opening = match request.kind {
+            DocKind::Minutes => minutes_opening(&request.brief).unwrap_or_default(),
+            _ => String::new(),
+        };
         let best = self.best_of(TRIES, |w, try_no| {
-            let piece = w.continue_page("", stop.clone(), 800, try_no)?;
+            let piece = w.continue_page(&opening, stop.clone(), 800, try_no)?;
             let tidied = tidy_body(&piece.text, request.kind, context);
             let mut body = tidied.lines.clone();
+            let added = complete_facts(&mut body, &request.brief);
             if let Some(c) = closing_for(request, tidied.closing.as_deref()) {
                 body.push(c);
             }
@@ -584,18 +614,22 @@ impl Writer<'_> {
                 &failures,
                 request,
                 &written,
-                tidied.cut.len(),
+                tidied.cut.len() + 2 * added.len(),
                 tidied.kept_share,
             );
-            let mut candidate =
-                Candidate::new((written.body, tidied.cut), messages(failures), &piece);
+            let mut candidate = Candidate::new(
+                (written.body, tidied.cut, added),
+                messages(failures),
+                &piece,
+            );
             candidate.weight = weight;
             Ok(candidate)
         })?;
         Ok(match best {
             Some(c) => {
-                let (body, cut) = c.value;
+                let (body, cut, added) = c.value;
                 self.removed.extend(cut);
+                self.added.extend(added);
                 body
             }
             None => Vec::new(),
@@ -690,6 +724,14 @@ fn normalise_title(text: &str, word: &str) -> String {
         }
         _ => line,
     };
+    // …办公室召开……推进会纪要: a 纪要 is named by the meeting, not the act.
+    let unconvened;
+    let line = if word == "纪要" && line.contains("召开") {
+        unconvened = line.replacen("召开", "", 1);
+        unconvened.as_str()
+    } else {
+        line
+    };
     let line = line.trim_end_matches(|c: char| "。，；：！ ".contains(c));
     let ending = if word == "纪要" || word == "令" {
         word.to_owned()
@@ -713,6 +755,59 @@ fn normalise_title(text: &str, word: &str) -> String {
     }
 }
 
+/// A title without the years the user never gave (关于2022年……的请示 →
+/// 关于……的请示).
+fn without_unknown_years(title: &str, known: &rubric::facts::Known<'_>) -> String {
+    YEAR.replace_all(title, |caps: &regex::Captures<'_>| {
+        let year = rubric::facts::DraftFact::Number(caps[1].to_owned());
+        if known.holds(&year) {
+            caps[0].to_owned()
+        } else {
+            String::new()
+        }
+    })
+    .into_owned()
+}
+
+#[allow(clippy::unwrap_used)] // a constant pattern
+static YEAR: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"(\d{4})年度?").unwrap());
+
+/// A title from the brief's first clause, when the model's would not do:
+/// 通报2026年第一季度热线办理情况：… → 关于2026年第一季度热线办理情况的通报.
+fn title_from_brief(request: &DraftRequest, prefix: &str, word: &str) -> Option<String> {
+    // A 纪要's brief opens with the date and the meeting, not its 事由.
+    if request.kind == DocKind::Minutes {
+        return None;
+    }
+    let first = request
+        .brief
+        .split(['，', '。', '；', '：', '\n'])
+        .map(str::trim)
+        .find(|c| !c.is_empty())?;
+    let subject = first
+        .trim_start_matches("关于")
+        .trim_start_matches(word)
+        .trim_end_matches(&format!("的{word}"))
+        .trim_end_matches(word);
+    if subject.chars().count() < 4 || subject.chars().count() > 40 {
+        return None;
+    }
+    Some(format!("{prefix}{subject}的{word}"))
+}
+
+/// The meeting sentence of a 纪要's brief: its first sentence when it says
+/// who met (召开, 主持) and holds no decision yet.
+fn minutes_opening(brief: &str) -> Option<String> {
+    let first = brief.trim().split_inclusive('。').next()?.trim();
+    let about_meeting = first.contains("召开") || first.contains("主持");
+    let decided = ["议定", "决定", "定：", "要求", "认为"]
+        .iter()
+        .any(|w| first.contains(w));
+    (about_meeting && !decided && first.ends_with('。') && first.chars().count() <= 80)
+        .then(|| first.to_owned())
+}
+
 /// The opening with the 文种's lead-in: a half-written lead-in of the
 /// model's is replaced.
 fn with_lead_in(opening: &str, lead_in: &str) -> String {
@@ -727,7 +822,26 @@ fn with_lead_in(opening: &str, lead_in: &str) -> String {
     {
         o.truncate(at);
     }
-    let o = o.trim_end_matches(['，', '：', '；']);
+    // A lead-in of the model's own words (特提出如下通知：) goes too; a
+    // purpose clause before it keeps its comma.
+    let body = o.trim_end_matches(['，', '：', '；', '。']);
+    let last = body
+        .rfind(['。', '，'])
+        .map_or(0, |at| at + '。'.len_utf8());
+    if o[last..].contains("如下") {
+        o.truncate(last);
+        if o.ends_with('，') {
+            return format!("{o}{lead_in}");
+        }
+    }
+    let o = o.trim_end_matches(['：', '；']);
+    if o.is_empty() {
+        return lead_in.to_owned();
+    }
+    // 根据有关规定，现将……: the clause before it keeps its comma.
+    if o.ends_with('，') {
+        return format!("{o}{lead_in}");
+    }
     if o.ends_with(['。', '！', '？']) {
         format!("{o}{lead_in}")
     } else {
@@ -785,6 +899,62 @@ fn is_heading_only(line: &str) -> bool {
     bare.len() != line.len() && bare.chars().count() <= 20 && !bare.contains(['，', '。'])
 }
 
+/// Puts back the brief's facts the body left out: for each, the smallest
+/// clause of the brief that holds it goes, as a sentence, at the end of the
+/// paragraph that shares most wording with it (or before the closing when
+/// none does). Only the brief's own words: nothing is invented. Returns the
+/// clauses put back.
+fn complete_facts(lines: &mut Vec<String>, brief: &str) -> Vec<String> {
+    let missing = rubric::facts::dropped(brief, &lines.join("\n"));
+    let clauses: Vec<&str> = brief
+        .split(['，', '。', '；', '\n'])
+        .map(|c| c.trim().trim_end_matches('：'))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let mut added: Vec<String> = Vec::new();
+    for fact in &missing {
+        if let Some(clause) = clauses
+            .iter()
+            .find(|c| rubric::facts::facts_of(c).contains(fact))
+            && !added.iter().any(|a| a == clause)
+        {
+            added.push((*clause).to_owned());
+        }
+    }
+    for clause in &added {
+        let sentence = format!("{clause}。");
+        let target = lines
+            .iter()
+            .enumerate()
+            // Not a short heading, not a bare lead-in (……如下：).
+            .filter(|(_, l)| {
+                (!l.ends_with('：') || l.contains('。'))
+                    && heading(l).is_none_or(|(_, rest)| rest.chars().count() > 20)
+            })
+            .map(|(i, l)| (i, crate::facts::coverage(clause, l)))
+            .filter(|(_, c)| *c >= 0.3)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i);
+        match target {
+            Some(i) => {
+                let line = &mut lines[i];
+                if line.ends_with('：') {
+                    // Before the opening's lead-in (现纪要如下：), not after it.
+                    let at = line.rfind('。').map_or(0, |at| at + '。'.len_utf8());
+                    line.insert_str(at, &sentence);
+                } else {
+                    if !line.ends_with(['。', '！', '？']) {
+                        line.push('。');
+                    }
+                    line.push_str(&sentence);
+                }
+            }
+            None => lines.push(sentence),
+        }
+    }
+    added
+}
+
 /// A body as the program makes it from the model's text.
 struct Tidied {
     lines: Vec<String>,
@@ -806,7 +976,13 @@ fn tidy_body(text: &str, kind: DocKind, context: &Context<'_>) -> Tidied {
     let mut written = 0;
     let mut kept = 0;
     for raw in text.lines() {
-        let line = raw.trim();
+        let polite;
+        let mut line = raw.trim();
+        // A 函 speaks to another 机关 as 贵单位, never 您.
+        if kind == DocKind::Letter && line.contains('您') {
+            polite = line.replace("您单位", "贵单位").replace('您', "贵单位");
+            line = &polite;
+        }
         if line.is_empty() {
             if lines.is_empty() {
                 continue;
@@ -831,7 +1007,12 @@ fn tidy_body(text: &str, kind: DocKind, context: &Context<'_>) -> Tidied {
             continue;
         }
         let subject = Subject::from_lines(None, &line);
-        if let Some(f) = rubric::review_piece(&subject, context).first() {
+        // Copying is judged on the whole draft (the line holds the brief's
+        // facts; a copied draft is written again, not emptied).
+        if let Some(f) = rubric::review_piece(&subject, context)
+            .iter()
+            .find(|f| f.check != "brief-copy")
+        {
             cut.push(format!("“{line}”（{}）", f.message));
             continue;
         }
@@ -849,7 +1030,10 @@ fn tidy_body(text: &str, kind: DocKind, context: &Context<'_>) -> Tidied {
         && first > 0
     {
         let before = &lines[first - 1];
-        if !(before.ends_with('：') || before.contains("如下")) {
+        let word = prompts::title_word(kind);
+        // 通知如下 is the form; 提出如下通知 reads as a foreigner's.
+        let backwards = kind != DocKind::Opinion && before.contains(&format!("如下{word}"));
+        if backwards || !(before.ends_with('：') || before.contains("如下")) {
             lines[first - 1] = with_lead_in(before, &guide.lead_in);
         }
     }
@@ -897,24 +1081,45 @@ fn is_any_closing(line: &str) -> bool {
 /// Headings of levels one and two numbered from one, in order (a dropped
 /// line must leave no gap).
 fn renumber(lines: &[String]) -> Vec<String> {
-    let mut one = 0;
-    let mut two = 0;
+    let mut counts = [0usize; 4];
     lines
         .iter()
         .map(|line| {
-            if is_level_one(line) {
-                one += 1;
-                two = 0;
-                let rest = line.split_once('、').map_or("", |(_, r)| r);
-                format!("{}、{rest}", chinese_numeral(one))
-            } else if let Some(rest) = level_two(line) {
-                two += 1;
-                format!("（{}）{rest}", chinese_numeral(two))
-            } else {
-                line.clone()
+            let Some((level, rest)) = heading(line) else {
+                return line.clone();
+            };
+            counts[level] += 1;
+            counts[level + 1..].iter_mut().for_each(|c| *c = 0);
+            let n = counts[level];
+            match level {
+                0 => format!("{}、{rest}", chinese_numeral(n)),
+                1 => format!("（{}）{rest}", chinese_numeral(n)),
+                2 => format!("{n}.{rest}"),
+                _ => format!("（{n}）{rest}"),
             }
         })
         .collect()
+}
+
+/// A heading's level (0 = 一、, 1 = （一）, 2 = 1., 3 = （1）) and its text.
+fn heading(line: &str) -> Option<(usize, &str)> {
+    let t = line.trim_start();
+    if is_level_one(t) {
+        return t.split_once('、').map(|(_, r)| (0, r));
+    }
+    if let Some(rest) = level_two(t) {
+        return Some((1, rest));
+    }
+    let digits = t.trim_start_matches(|c: char| c.is_ascii_digit());
+    if digits.len() != t.len() {
+        return digits
+            .strip_prefix('.')
+            .or_else(|| digits.strip_prefix('．'))
+            .map(|r| (2, r.trim_start()));
+    }
+    let inner = t.strip_prefix('（')?;
+    let (n, after) = inner.split_once('）')?;
+    (!n.is_empty() && n.chars().all(|c| c.is_ascii_digit())).then_some((3, after))
 }
 
 fn is_level_one(line: &str) -> bool {
@@ -962,8 +1167,9 @@ fn document_of(request: &DraftRequest, written: &Written) -> Document {
     if doc.title.is_empty() {
         doc.title = written.title.clone();
     }
-    let text = format!("{}\n{}", doc.title, written.body.join("\n"));
-    doc.body = structure(&text, Some(request.kind)).document.body;
+    // Line by line: 一键排版 of the whole text would take an opening that
+    // ends with ： for the 主送 line.
+    doc.body = written.body.iter().map(|l| body_block(l)).collect();
     doc
 }
 
@@ -1023,10 +1229,232 @@ fn finish(document: Document, mode: Mode, request: &DraftRequest) -> Drafted {
         notices: Vec::new(),
         examples: Vec::new(),
         removed: Vec::new(),
+        rewrites: Vec::new(),
+        added: Vec::new(),
         attempts: 0,
         raw: None,
         thinking: String::new(),
         generated_tokens: 0,
         tokens_per_second: 0.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(kind: DocKind, brief: &str) -> DraftRequest {
+        let mut r = DraftRequest::new(kind, brief);
+        r.elements.issuer_marks.push("青禾市教育局".to_owned());
+        r.date = Some(WrittenDate {
+            year: 2026,
+            month: 3,
+            day: 2,
+        });
+        r
+    }
+
+    #[test]
+    fn the_title_is_framed_by_the_program() {
+        assert_eq!(
+            normalise_title("青禾市教育局关于召开全市教育工作会议的通知，请参加", "通知"),
+            "青禾市教育局关于召开全市教育工作会议的通知"
+        );
+        assert_eq!(
+            normalise_title("关于市区道路限行的通告", "公告"),
+            "关于市区道路限行的公告"
+        );
+        assert_eq!(
+            normalise_title("青禾市人民政府关于供暖保障专题会议纪要", "纪要"),
+            "青禾市人民政府供暖保障专题会议纪要"
+        );
+        let known = rubric::facts::Known::new("2026年");
+        assert_eq!(
+            without_unknown_years("关于2022年度校舍维修的请示", &known),
+            "关于校舍维修的请示"
+        );
+        let r = request(
+            DocKind::Bulletin,
+            "通报2026年第一季度热线办理情况：受理4.6万件。",
+        );
+        assert_eq!(
+            title_from_brief(&r, "青禾市教育局关于", "通报").as_deref(),
+            Some("青禾市教育局关于2026年第一季度热线办理情况的通报")
+        );
+    }
+
+    #[test]
+    fn minutes_open_with_the_meeting_as_the_user_gave_it() {
+        assert_eq!(
+            minutes_opening(
+                "3月18日市政府召开老旧小区改造专题会议，副市长张某某主持。会议议定：今年改造120个。"
+            )
+            .as_deref(),
+            Some("3月18日市政府召开老旧小区改造专题会议，副市长张某某主持。")
+        );
+        assert_eq!(minutes_opening("会议议定：今年改造120个。"), None);
+        assert_eq!(minutes_opening("召开会议，定：明年完成。"), None);
+    }
+
+    #[test]
+    fn a_letter_addresses_the_other_body_as_gui_danwei() {
+        let brief = "商请提供规划资料，请于4月15日前函复。";
+        let context = Context {
+            kind: Some(DocKind::Letter),
+            brief,
+            known: brief,
+            issuer: None,
+        };
+        let tidied = tidy_body(
+            "现就有关事项向您咨询如下：\n一、请您提供规划资料。",
+            DocKind::Letter,
+            &context,
+        );
+        assert_eq!(
+            tidied.lines,
+            [
+                "现就有关事项向贵单位咨询如下：",
+                "一、请贵单位提供规划资料。"
+            ]
+        );
+    }
+
+    #[test]
+    fn lead_in_numbering_and_closing_are_the_programs() {
+        assert_eq!(
+            with_lead_in(
+                "为做好检查工作，经研究，决定开展检查。现将",
+                "现将有关事项通知如下："
+            ),
+            "为做好检查工作，经研究，决定开展检查。现将有关事项通知如下："
+        );
+        assert_eq!(
+            with_lead_in(
+                "为做好森林防火工作，特提出如下通知：",
+                "现将有关事项通知如下："
+            ),
+            "为做好森林防火工作，现将有关事项通知如下："
+        );
+        assert_eq!(
+            with_lead_in(
+                "根据有关规定，现就做好森林防火工作提出如下通知：",
+                "现将有关事项通知如下："
+            ),
+            "根据有关规定，现将有关事项通知如下："
+        );
+        assert_eq!(
+            with_lead_in("根据有关规定。特提出如下通知：", "现将有关事项通知如下："),
+            "根据有关规定。现将有关事项通知如下："
+        );
+        let lines: Vec<String> = ["一、甲", "（二）子", "3.丙", "三、乙", "（一）丑"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        assert_eq!(
+            renumber(&lines),
+            ["一、甲", "（一）子", "1.丙", "二、乙", "（一）丑"]
+        );
+        let asks = request(DocKind::Letter, "商请提供规划资料，请于4月15日前函复。");
+        assert_eq!(
+            closing_for(&asks, None).as_deref(),
+            Some("请于4月15日前函复。")
+        );
+        let answers = request(DocKind::Letter, "答复市卫健委来函，同意安排经费。");
+        assert_eq!(closing_for(&answers, None).as_deref(), Some("特此函复。"));
+        let req = request(DocKind::Request, "申请资金。");
+        assert_eq!(
+            closing_for(&req, Some("以上请示，请予审批。")).as_deref(),
+            Some("以上请示，请予审批。")
+        );
+        assert_eq!(
+            closing_for(&req, Some("特此通知。")).as_deref(),
+            Some("妥否，请批示。")
+        );
+    }
+
+    #[test]
+    fn the_body_is_tidied_into_the_documents_form() {
+        let r = request(
+            DocKind::Notice,
+            "3月12日召开全市教育工作会议，各区县教育局局长参加。",
+        );
+        let known = r.known();
+        let context = Context {
+            kind: Some(r.kind),
+            brief: &r.brief,
+            known: &known,
+            issuer: Some("青禾市教育局"),
+        };
+        let text = "关于召开全市教育工作会议的通知\n各区县教育局：\n为部署全年工作，决定召开全市教育工作会议。\n一、会议时间为3月12日。\n三、请各区县教育局局长参加，联系人张明。\n特此通知。";
+        let t = tidy_body(text, DocKind::Notice, &context);
+        assert_eq!(
+            t.lines,
+            [
+                "为部署全年工作，决定召开全市教育工作会议。现将有关事项通知如下：",
+                "一、会议时间为3月12日。",
+                "二、请各区县教育局局长参加。",
+            ]
+        );
+        assert_eq!(t.closing.as_deref(), Some("特此通知。"));
+        assert_eq!(t.cut.len(), 3, "{:?}", t.cut);
+    }
+
+    #[test]
+    fn dropped_facts_come_back_in_the_briefs_words() {
+        let brief = "提请审议条例草案，草案已经5月20日市政府第28次常务会议讨论通过，共6章42条。";
+        let mut lines = vec![
+            "为加强耕地保护，市政府起草了条例草案。".to_owned(),
+            "草案共6章42条，主要规定了耕地保护。".to_owned(),
+        ];
+        let added = complete_facts(&mut lines, brief);
+        assert_eq!(added, ["草案已经5月20日市政府第28次常务会议讨论通过"]);
+        assert!(rubric::facts::dropped(brief, &lines.join("\n")).is_empty());
+        // Into an opening, before its lead-in.
+        let brief = "3月18日市政府召开专题会议，副市长张某某主持。";
+        let mut lines = vec![
+            "2026年3月18日，副市长张某某主持召开专题会议。现纪要如下：".to_owned(),
+            "一、会议议定，今年改造120个。".to_owned(),
+        ];
+        complete_facts(&mut lines, brief);
+        assert_eq!(
+            lines[0],
+            "2026年3月18日，副市长张某某主持召开专题会议。3月18日市政府召开专题会议。现纪要如下："
+        );
+    }
+
+    #[test]
+    fn every_skeleton_has_its_parts_and_says_so() {
+        for kind in DocKind::ALL {
+            let mut r = DraftRequest::new(kind, "");
+            r.elements.issuer_marks.push("青禾市人民政府".to_owned());
+            let d = skeleton(&r);
+            assert_eq!(d.mode, Mode::Skeleton);
+            assert!(!d.document.body.is_empty(), "{}", kind.name());
+            assert!(d.text.contains('【') && !d.notices.is_empty());
+        }
+        // With the brief's facts slotted in where the matters go.
+        let r = request(DocKind::Notice, "4月1日开始检查。6月10日前报送结果。");
+        let d = skeleton_with(&r, None, &brief_sentences(&r.brief));
+        assert!(
+            d.text.contains("一、4月1日开始检查。") && d.text.contains("二、6月10日前报送结果。")
+        );
+    }
+
+    #[test]
+    fn opinion_titles_take_their_standard_forms_and_one_genre() {
+        let context = Context {
+            kind: Some(DocKind::Opinion),
+            brief: "深化医疗保障支付方式改革。",
+            known: "安澜市人民政府 深化医疗保障支付方式改革。",
+            issuer: Some("安澜市人民政府"),
+        };
+        for good in [
+            "安澜市人民政府关于深化医疗保障支付方式改革的意见",
+            "安澜市人民政府关于深化医疗保障支付方式改革的实施意见",
+        ] {
+            assert!(rubric::review_title(good, &context).is_empty(), "{good}");
+        }
+        let bad = "安澜市人民政府关于深化医疗保障支付方式改革的建议的意见";
+        assert!(!rubric::review_title(bad, &context).is_empty());
     }
 }

@@ -188,6 +188,12 @@ fn judge(
         }
     }
     let suggestion = lines.join("\n").trim().to_owned();
+    // A rewrite keeps the selection's shape: one sentence does not become
+    // a numbered form of eighteen lines.
+    let lines_in = |t: &str| t.lines().filter(|l| !l.trim().is_empty()).count();
+    if lines_in(&suggestion) > 2 * lines_in(original) + 2 {
+        return Err("修改稿的行数远多于原文，不像是对原文的改写".to_owned());
+    }
     let subject = rubric::Subject::from_lines(None, &suggestion);
     if let Some(f) = rubric::review(&subject, &context).first() {
         return Err(format!("{}：{}", rubric::name_of(f.check), f.message));
@@ -233,6 +239,19 @@ mod tests {
             .collect();
         assert_eq!((left.as_str(), right.as_str()), (a, b));
         assert!(ops.contains(&Op::Insert("度汛".to_owned())));
+    }
+
+    #[test]
+    fn a_sentence_turned_into_a_form_is_not_offered() {
+        let original = "我们这个局今年上半年呢，一共搞了32次安全检查，发现了不少问题。";
+        let form: String = (1..=9).map(|i| format!("{i}. 报告内容：\n")).collect();
+        let mode = prompts::polish_modes()
+            .iter()
+            .find(|m| m.name == "公文语体")
+            .unwrap();
+        assert!(judge(original, &form, mode).is_err());
+        let fine = "今年上半年，我局共开展安全检查32次，发现问题若干。";
+        assert!(judge(original, fine, mode).is_ok());
     }
 
     #[test]

@@ -96,13 +96,11 @@ pub fn score(request: &DraftRequest, document: &Document, mode: Mode) -> Scored 
     let failures = draft::review(request, document);
     let known_text = request.known();
     let known = Known::new(&known_text);
-    let mut written = document.title.clone();
-    for block in &document.body {
-        written.push('\n');
-        written.push_str(&block.to_text());
-    }
-    let invented: Vec<String> = invented(&written, &known)
-        .into_iter()
+    // Line by line, a heading's own number aside (as the rubric reads).
+    let lines =
+        std::iter::once(document.title.clone()).chain(document.body.iter().map(|b| b.to_text()));
+    let invented: Vec<String> = lines
+        .flat_map(|line| invented(rubric::unnumbered(&line), &known))
         .map(|f| f.text().to_owned())
         .collect();
     let whole = gongwen_domain::to_plain_text(document);

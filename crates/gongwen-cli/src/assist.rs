@@ -210,6 +210,13 @@ pub fn draft(args: DraftArgs) -> Result<ExitCode, Failure> {
             out.push_str(&format!("  - {r}\n"));
         }
     }
+    if !drafted.added.is_empty() {
+        out.push_str(&format!(
+            "\n已补入模型遗漏的要点原文 {} 处：{}\n",
+            drafted.added.len(),
+            drafted.added.join("；")
+        ));
+    }
     if !drafted.structure_problems.is_empty() {
         out.push_str("\n核稿检查：\n");
         for p in &drafted.structure_problems {

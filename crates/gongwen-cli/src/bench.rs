@@ -494,6 +494,12 @@ fn bench_drafting(
                     for cut in &d.removed {
                         page.push_str(&format!("\n删去：{cut}"));
                     }
+                    for why in &d.rewrites {
+                        page.push_str(&format!("\n重写：{why}"));
+                    }
+                    for clause in &d.added {
+                        page.push_str(&format!("\n补入要点原文：{clause}"));
+                    }
                     if let Some(raw) = &d.raw {
                         page.push_str(&format!("\n\n—— 模型原文 ——\n{raw}"));
                     }

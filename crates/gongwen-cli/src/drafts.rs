@@ -1,4 +1,5 @@
 use std::{
+    io::IsTerminal,
     path::{Path, PathBuf},
     process::ExitCode,
 };
@@ -9,6 +10,7 @@ use gongwen_store::{
     Credentials, Key, KeySource, NewKey, Store, StoreError, change_key, data_dir_from_env,
     database_path, key_source,
 };
+use zeroize::Zeroizing;
 
 use crate::{
     Failure,
@@ -63,9 +65,12 @@ pub enum DraftsCommand {
 
 #[derive(Subcommand)]
 pub enum BackupCommand {
-    /// 把草稿库备份到文件（加密，写完后读回校验）
+    /// 把草稿库备份到文件：用备份口令加密（至少 8 个字符），写完后读回校验；
+    /// 换了电脑也只凭备份口令即可恢复。口令在终端中输入（不回显），
+    /// 或由环境变量 GONGWEN_BACKUP_PASSPHRASE 给出（脚本用）
     Create { file: PathBuf },
-    /// 用备份文件替换当前草稿库（先校验口令与完整性，失败时原库不变）
+    /// 用备份文件替换当前草稿库：先用备份口令打开并校验，再把当前草稿库另存一份，
+    /// 然后替换；任何一步失败时当前草稿库不变。没有草稿库时新建一个再恢复
     Restore { file: PathBuf },
 }
 
@@ -116,6 +121,36 @@ pub fn open_store() -> Result<Store, Failure> {
         &data_dir_from_env(),
         &Credentials::from_env(),
     )?)
+}
+
+/// The backup passphrase: `GONGWEN_BACKUP_PASSPHRASE` for scripts, else
+/// typed at the terminal without echo (twice when making a backup).
+fn backup_passphrase(confirm: bool) -> Result<Zeroizing<String>, Failure> {
+    if let Ok(p) = std::env::var("GONGWEN_BACKUP_PASSPHRASE") {
+        return Ok(Zeroizing::new(p));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::new(
+            "backup-need-passphrase",
+            "需要备份口令：请在终端中运行以输入口令，或设置环境变量 GONGWEN_BACKUP_PASSPHRASE",
+        ));
+    }
+    let read = |prompt: &str| {
+        rpassword::prompt_password(prompt)
+            .map(Zeroizing::new)
+            .map_err(|e| Failure::new("backup-need-passphrase", format!("无法读取口令：{e}")))
+    };
+    let first = read("备份口令：")?;
+    if confirm {
+        gongwen_store::check_backup_passphrase(&first)?;
+        if *read("再输入一次：")? != *first {
+            return Err(Failure::new(
+                "backup-passphrase-mismatch",
+                "两次输入的备份口令不一致，没有备份",
+            ));
+        }
+    }
+    Ok(first)
 }
 
 /// The database path and its key.
@@ -210,9 +245,11 @@ pub fn run(command: DraftsCommand) -> Result<ExitCode, Failure> {
 pub fn backup(command: BackupCommand) -> Result<ExitCode, Failure> {
     match command {
         BackupCommand::Create { file } => {
-            let report = open_store()?.backup(&file, &now())?;
+            let mut store = open_store()?;
+            let passphrase = backup_passphrase(true)?;
+            let report = store.backup(&file, &passphrase, &now())?;
             println!(
-                "已备份到 {}：{} 份草稿，{} 个修订，{} 字节，已读回校验",
+                "已备份到 {}：{} 份草稿，{} 个修订，{} 字节，已读回校验。恢复时需要这次设定的备份口令",
                 file.display(),
                 report.drafts,
                 report.revisions,
@@ -220,8 +257,20 @@ pub fn backup(command: BackupCommand) -> Result<ExitCode, Failure> {
             );
         }
         BackupCommand::Restore { file } => {
+            let info = gongwen_store::backup_info(&file)?;
+            let passphrase = if info.portable {
+                Some(backup_passphrase(false)?)
+            } else {
+                None
+            };
             let (db, key) = unlock()?;
-            let report = Store::restore_backup(&db, &key, &file)?;
+            let report = Store::restore_backup(
+                &db,
+                &key,
+                &file,
+                passphrase.as_ref().map(|p| p.as_str()),
+                &now(),
+            )?;
             let mut store = Store::open(&db, &key)?;
             store.record(
                 &now(),
@@ -234,6 +283,14 @@ pub fn backup(command: BackupCommand) -> Result<ExitCode, Failure> {
                 report.drafts,
                 report.revisions
             );
+            if let Some(copy) = &report.safety_copy {
+                let how = if report.safety_copy_verified {
+                    "已校验"
+                } else {
+                    "原库无法读取，按原样复制"
+                };
+                println!("恢复前的草稿库另存为 {}（{how}）", copy.display());
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -288,8 +345,12 @@ pub fn key(command: KeyCommand) -> Result<ExitCode, Failure> {
 pub fn audit(command: AuditCommand) -> Result<ExitCode, Failure> {
     match command {
         AuditCommand::Verify => {
-            let count = open_store()?.verify_audit()?;
-            println!("审计日志完整：共 {count} 条，哈希链连续");
+            let store = open_store()?;
+            let count = store.verify_audit()?;
+            println!("审计日志完整：共 {count} 条，哈希链连续，末尾与库外记录一致");
+            for rollback in store.audit_rollbacks()? {
+                println!("注意：{}", rollback.describe());
+            }
         }
         AuditCommand::List { json } => {
             let log = open_store()?.audit_log()?;

@@ -98,6 +98,8 @@ impl From<gongwen_models::ModelError> for Failure {
 }
 
 fn main() -> ExitCode {
+    // Best effort: a kernel that refuses is no reason to refuse the work.
+    let _ = gongwen_engine::no_core_dumps();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Models(command) => models::run(command),

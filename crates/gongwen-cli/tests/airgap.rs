@@ -68,6 +68,7 @@ fn run_traced(home: &Path, step: &Step, trace: &Path) -> Output {
         .args(&step.args)
         .env("GONGWEN_HOME", home)
         .env("GONGWEN_PASSPHRASE", "离线口令")
+        .env("GONGWEN_BACKUP_PASSPHRASE", "离线备份口令离线备份")
         .env("GONGWEN_EXPORT_DIR", home)
         .output()
         .unwrap();

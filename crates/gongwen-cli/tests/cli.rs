@@ -559,57 +559,124 @@ fn drafts_save_list_show_history_and_audit() {
     );
 }
 
-#[test]
-fn backup_create_and_restore_round_trip() {
-    let home = tempfile::tempdir().unwrap();
-    let file = home.path().join("函.txt");
-    std::fs::write(&file, "关于商请支持调研工作的函\n省统计局：\n请予函复。").unwrap();
-    let pass = Some("备份口令");
-    let backup = home.path().join("草稿库.gwbak");
-    let file = file.to_str().unwrap();
-    let backup_arg = backup.to_str().unwrap();
-    assert!(
-        gongwen_with_home(home.path(), pass, &["drafts", "save", file])
-            .status
-            .success()
-    );
-    let out = gongwen_with_home(home.path(), pass, &["backup", "create", backup_arg]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        gongwen_with_home(home.path(), pass, &["drafts", "save", file])
-            .status
-            .success()
-    );
+/// `gongwen` with a store passphrase and a backup passphrase.
+fn gongwen_backup(home: &Path, passphrase: &str, backup: Option<&str>, args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gongwen"));
+    command
+        .args(args)
+        .env("GONGWEN_HOME", home)
+        .env("GONGWEN_PASSPHRASE", passphrase)
+        .env_remove("GONGWEN_BACKUP_PASSPHRASE")
+        .stdin(std::process::Stdio::null());
+    if let Some(backup) = backup {
+        command.env("GONGWEN_BACKUP_PASSPHRASE", backup);
+    }
+    command.output().unwrap()
+}
 
-    let out = gongwen_with_home(
-        home.path(),
-        Some("错误口令"),
-        &["backup", "restore", backup_arg],
+#[test]
+fn a_backup_restores_on_a_new_machine_with_its_own_passphrase() {
+    let old_pc = tempfile::tempdir().unwrap();
+    let media = tempfile::tempdir().unwrap();
+    let file = media.path().join("函.txt");
+    std::fs::write(&file, "关于商请支持调研工作的函\n省统计局：\n请予函复。").unwrap();
+    let file = file.to_str().unwrap();
+    let backup = media.path().join("草稿库.gwbak");
+    let backup_arg = backup.to_str().unwrap();
+    let ok = |out: Output| {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    ok(gongwen_backup(
+        old_pc.path(),
+        "旧电脑口令",
+        None,
+        &["drafts", "save", file],
+    ));
+    ok(gongwen_backup(
+        old_pc.path(),
+        "旧电脑口令",
+        None,
+        &["drafts", "save", "--id", "1", file],
+    ));
+    // No terminal and no variable: asked for, not guessed.
+    let out = gongwen_backup(
+        old_pc.path(),
+        "旧电脑口令",
+        None,
+        &["backup", "create", backup_arg],
     );
     assert_eq!(out.status.code(), Some(2));
-    let out = gongwen_with_home(home.path(), pass, &["backup", "restore", backup_arg]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    assert!(String::from_utf8_lossy(&out.stderr).contains("需要备份口令"));
+    let out = gongwen_backup(
+        old_pc.path(),
+        "旧电脑口令",
+        Some("太短"),
+        &["backup", "create", backup_arg],
     );
-    let out = gongwen_with_home(home.path(), pass, &["drafts", "list", "--json"]);
-    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(
-        list.as_array().unwrap().len(),
-        1,
-        "the state at backup time"
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!backup.exists());
+    let said = ok(gongwen_backup(
+        old_pc.path(),
+        "旧电脑口令",
+        Some("备份口令备份口令"),
+        &["backup", "create", backup_arg],
+    ));
+    assert!(said.contains("1 份草稿，2 个修订"), "{said}");
+    drop(old_pc); // The disk died.
+
+    let new_pc = tempfile::tempdir().unwrap();
+    let restore = ["backup", "restore", backup_arg];
+    let out = gongwen_backup(
+        new_pc.path(),
+        "新电脑口令",
+        Some("记错了的备份口令"),
+        &restore,
     );
-    let out = gongwen_with_home(home.path(), pass, &["audit", "verify"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("备份口令错误"));
+    let said = ok(gongwen_backup(
+        new_pc.path(),
+        "新电脑口令",
+        Some("备份口令备份口令"),
+        &restore,
+    ));
+    assert!(said.contains("1 份草稿，2 个修订"), "{said}");
+    let list = ok(gongwen_backup(
+        new_pc.path(),
+        "新电脑口令",
+        None,
+        &["drafts", "list", "--json"],
+    ));
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    assert_eq!(list[0]["title"], "关于商请支持调研工作的函");
+    assert_eq!(list[0]["revisions"], 2);
+    ok(gongwen_backup(
+        new_pc.path(),
+        "新电脑口令",
+        None,
+        &["audit", "verify"],
+    ));
+
+    // Restoring over a store with work in it keeps that store aside.
+    ok(gongwen_backup(
+        new_pc.path(),
+        "新电脑口令",
+        None,
+        &["drafts", "save", file],
+    ));
+    let said = ok(gongwen_backup(
+        new_pc.path(),
+        "新电脑口令",
+        Some("备份口令备份口令"),
+        &restore,
+    ));
+    assert!(said.contains("恢复前的草稿库另存为"), "{said}");
+    assert!(said.contains("已校验"), "{said}");
 }
 
 #[test]
@@ -1006,4 +1073,107 @@ fn a_one_gigabyte_file_is_refused_plainly() {
             "{stderr}"
         );
     }
+}
+
+/// The parent's children, from /proc (the worker may be started by any of
+/// its threads).
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            // stat: pid (comm) state ppid …; comm may hold spaces.
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|stat| {
+                    let rest = &stat[stat.rfind(')')? + 2..];
+                    rest.split(' ').nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
+}
+
+fn core_limit(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/limits"))
+        .unwrap()
+        .lines()
+        .find(|l| l.starts_with("Max core file size"))
+        .unwrap()
+        .split_whitespace()
+        .skip(4)
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_model_worker_gets_no_passphrase_and_no_process_dumps_core() {
+    const SECRET: &str = "不该出现在模型进程里的口令";
+    let home = tempfile::tempdir().unwrap();
+    let mut cli = Command::new(env!("CARGO_BIN_EXE_gongwen"))
+        .args(["draft", "--kind", "通知", "--brief", "做好防汛值守工作。"])
+        .args(["--model", "test", "--max-tokens", "64"])
+        .env("GONGWEN_MODELS", real_models_dir())
+        .env("GONGWEN_HOME", home.path())
+        .env("GONGWEN_PASSPHRASE", SECRET)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let worker = loop {
+        if let Some(&pid) = children_of(cli.id()).first() {
+            break pid;
+        }
+        assert!(std::time::Instant::now() < deadline, "no worker started");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let limits = (core_limit(cli.id()), core_limit(worker));
+    // Read as root here; for the user a non-dumpable process's environ is
+    // not readable at all.
+    let environ = std::fs::read(format!("/proc/{worker}/environ")).unwrap_or_default();
+    cli.wait().unwrap();
+    let environ = String::from_utf8_lossy(&environ);
+    assert!(!environ.contains(SECRET), "{environ}");
+    assert!(!environ.contains("GONGWEN_PASSPHRASE"), "{environ}");
+    assert!(
+        environ.contains("GONGWEN_MODELS="),
+        "the worker still finds its models"
+    );
+    assert_eq!(limits, ("0 0".to_owned(), "0 0".to_owned()));
+}
+
+#[test]
+fn a_restore_that_drops_audit_entries_is_reported_by_audit_verify() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("通知.txt");
+    std::fs::write(&file, "关于做好防汛工作的通知\n各区：\n请加强值守。").unwrap();
+    let backup = home.path().join("b.gwbak");
+    let docx = home.path().join("导出.docx");
+    let run = |args: &[&str]| {
+        let out = gongwen_backup(home.path(), "本机口令", Some("备份口令备份口令"), args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    run(&["drafts", "save", file.to_str().unwrap()]);
+    run(&["backup", "create", backup.to_str().unwrap()]);
+    run(&["export", "1", "-o", docx.to_str().unwrap()]);
+    let before = run(&["audit", "verify"]);
+    assert!(!before.contains("注意"), "{before}");
+    run(&["backup", "restore", backup.to_str().unwrap()]);
+    let after = run(&["audit", "verify"]);
+    assert!(
+        after.contains("注意") && after.contains("从备份恢复"),
+        "{after}"
+    );
+    // The export is gone from the log, and the log says so.
+    let log = run(&["audit", "list"]);
+    assert!(!log.contains("导出.docx"), "{log}");
 }

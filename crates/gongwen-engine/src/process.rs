@@ -56,6 +56,8 @@ const CRASH_WINDOW: Duration = Duration::from_secs(60);
 /// The worker side: serves requests from stdin until stdin closes.
 /// Front ends call this when started as `<binary> engine-worker`.
 pub fn worker_main() -> ExitCode {
+    // Also for a worker binary whose main did not (the engine's tests).
+    let _ = no_core_dumps();
     let out = Arc::new(Mutex::new(std::io::stdout()));
     let send = {
         let out = Arc::clone(&out);
@@ -139,6 +141,42 @@ fn exit_in_chinese(status: &std::process::ExitStatus) -> String {
         (None, Some(signal)) => format!("信号 {signal}"),
         (None, None) => "原因不明".to_owned(),
     }
+}
+
+/// What a worker inherits of our environment: where to find things and
+/// how to speak, nothing secret (a passphrase, a token) whatever it is
+/// called.
+const WORKER_ENVIRONMENT: [&str; 8] = [
+    "PATH",
+    "HOME",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TMPDIR",
+    "LD_LIBRARY_PATH",
+    "GONGWEN_MODELS",
+];
+
+fn worker_environment() -> impl Iterator<Item = (&'static str, OsString)> {
+    WORKER_ENVIRONMENT
+        .into_iter()
+        .filter_map(|name| std::env::var_os(name).map(|value| (name, value)))
+}
+
+/// Keeps this process out of core dumps and out of other processes'
+/// `ptrace`/`/proc/PID/mem`: its memory holds document text and keys, and
+/// the worker aborts by design when llama.cpp does. Call first in `main`.
+pub fn no_core_dumps() -> std::io::Result<()> {
+    use rustix::process::{DumpableBehavior, Resource, Rlimit, set_dumpable_behavior, setrlimit};
+    setrlimit(
+        Resource::Core,
+        Rlimit {
+            current: Some(0),
+            maximum: Some(0),
+        },
+    )?;
+    set_dumpable_behavior(DumpableBehavior::NotDumpable)?;
+    Ok(())
 }
 
 /// How to start a worker: a program and its arguments.
@@ -399,6 +437,10 @@ impl Host {
         let incarnation = host.next_incarnation.fetch_add(1, Ordering::Relaxed);
         let child = Command::new(&host.command.program)
             .args(&host.command.args)
+            // Document text reaches the worker through its stdin only; the
+            // store's passphrase and anything else in ours stays with us.
+            .env_clear()
+            .envs(worker_environment())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

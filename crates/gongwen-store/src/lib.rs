@@ -6,19 +6,26 @@
 //! passphrase stretched with Argon2id (`kdf.rs`; the salt and parameters
 //! sit beside the database, they are not secret).
 
+mod anchor;
+mod backup;
 mod kdf;
 mod keys;
 mod profile;
 mod schema;
 mod store;
 
+pub use anchor::Rollback;
+pub use backup::{
+    BackupInfo, BackupReport, MIN_BACKUP_PASSPHRASE_CHARS, RestoreReport, backup_info,
+    check_backup_passphrase,
+};
 pub use kdf::{KdfParams, Key};
 pub use keys::{
     Credentials, KeySource, Keyring, NewKey, change_key, data_dir_from_env, database_path,
     key_source, open_store, unlock,
 };
 pub use profile::{Feedback, FeedbackCount, TermList, UnitProfile};
-pub use store::{AuditEntry, BackupReport, DraftSummary, RevisionSummary, Store};
+pub use store::{AuditEntry, DraftSummary, RevisionSummary, Store};
 
 use std::path::PathBuf;
 
@@ -36,6 +43,14 @@ pub enum StoreError {
     NoSuchRevision { id: i64, revision: i64 },
     #[error("审计日志第 {0} 条被修改或删除，日志链已断开")]
     AuditBroken(i64),
+    #[error("审计日志末尾少了 {} 条：库外记录有 {anchored} 条，库内只有 {found} 条（条目被删除，或草稿库文件被换成了旧的副本）", anchored - found)]
+    AuditTruncated { anchored: i64, found: i64 },
+    #[error("审计日志第 {0} 条已不是库外记录中的那一条（草稿库文件被换过，或日志被改写）")]
+    AuditDiverged(i64),
+    #[error("审计日志的库外记录（gongwen.db.audit）不见了，无法确认日志末尾是否完整")]
+    AuditAnchorMissing,
+    #[error("审计日志的库外记录（gongwen.db.audit）已损坏，无法确认日志末尾是否完整")]
+    AuditAnchorDamaged,
     #[error("读写 {path} 失败：{}", io_reason(source))]
     Io {
         path: PathBuf,
@@ -58,6 +73,14 @@ pub enum StoreError {
     DiskFull,
     #[error("草稿库所在的磁盘或文件夹只读，无法写入；之前保存的内容完好")]
     ReadOnly,
+    #[error("备份口令至少需要 8 个字符：备份文件会离开这台电脑，口令是它唯一的保护")]
+    WeakBackupPassphrase,
+    #[error("这份备份需要输入制作备份时设定的备份口令")]
+    NeedBackupPassphrase,
+    #[error("无法打开备份：备份口令错误，或备份文件已损坏。当前草稿库未改动")]
+    WrongBackupPassphrase,
+    #[error("不是公文助手的备份文件，或备份文件不完整。当前草稿库未改动")]
+    BadBackup,
     #[error("数据库错误：{0}")]
     Sqlite(String),
     #[error("草稿内容无法解析：{0}")]
@@ -73,6 +96,10 @@ impl StoreError {
             StoreError::NoSuchDraft(_) => "store-no-such-draft",
             StoreError::NoSuchRevision { .. } => "store-no-such-revision",
             StoreError::AuditBroken(_) => "store-audit-broken",
+            StoreError::AuditTruncated { .. } => "store-audit-truncated",
+            StoreError::AuditDiverged(_) => "store-audit-diverged",
+            StoreError::AuditAnchorMissing => "store-audit-anchor-missing",
+            StoreError::AuditAnchorDamaged => "store-audit-anchor-damaged",
             StoreError::Io { source, .. } => match source.kind() {
                 std::io::ErrorKind::StorageFull => "store-disk-full",
                 std::io::ErrorKind::ReadOnlyFilesystem => "store-read-only",
@@ -86,6 +113,10 @@ impl StoreError {
             StoreError::KeyringEntryMissing => "store-keyring-entry-missing",
             StoreError::NoUnitCode => "store-no-unit-code",
             StoreError::Damaged => "store-damaged",
+            StoreError::WeakBackupPassphrase => "backup-weak-passphrase",
+            StoreError::NeedBackupPassphrase => "backup-need-passphrase",
+            StoreError::WrongBackupPassphrase => "backup-wrong-passphrase",
+            StoreError::BadBackup => "backup-bad-file",
             StoreError::Sqlite(_) => "store-sqlite",
             StoreError::Corrupt(_) => "store-corrupt",
         }

@@ -83,6 +83,7 @@ impl Store {
         )?;
         append_audit(&tx, now, "setting", &format!("设置 {key} = {value}"))?;
         tx.commit()?;
+        crate::anchor::advance(&self.conn, &self.anchor);
         Ok(())
     }
 
@@ -123,6 +124,7 @@ impl Store {
             &format!("单位信息：{}（{}）", profile.name, profile.code),
         )?;
         tx.commit()?;
+        crate::anchor::advance(&self.conn, &self.anchor);
         Ok(())
     }
 
@@ -153,6 +155,7 @@ impl Store {
             &format!("取号 {}", number.to_standard()),
         )?;
         tx.commit()?;
+        crate::anchor::advance(&self.conn, &self.anchor);
         Ok(number)
     }
 
@@ -179,6 +182,7 @@ impl Store {
             append_audit(&tx, now, "term-add", &format!("{}：{term}", list.as_str()))?;
         }
         tx.commit()?;
+        crate::anchor::advance(&self.conn, &self.anchor);
         Ok(())
     }
 
@@ -197,6 +201,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        crate::anchor::advance(&self.conn, &self.anchor);
         Ok(())
     }
 
@@ -231,6 +236,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        crate::anchor::advance(&self.conn, &self.anchor);
         Ok(())
     }
 

@@ -5,22 +5,15 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::{Key, StoreError, schema};
+use crate::{Key, StoreError, anchor, schema};
 
 pub struct Store {
     pub(crate) conn: Connection,
-    /// Kept to verify backups; wiped on drop.
-    key_pragma: zeroize::Zeroizing<String>,
     /// A shared lock on `<database>.lock` while open: replacing the file
     /// (restoring a backup, changing the key) needs it exclusively.
     lock: std::fs::File,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct BackupReport {
-    pub drafts: i64,
-    pub revisions: i64,
-    pub bytes: u64,
+    /// `gongwen.db.audit`: the audit log's end, kept outside the database.
+    pub(crate) anchor: std::path::PathBuf,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,11 +91,9 @@ impl Store {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         schema::migrate(&mut conn)?;
-        Ok(Store {
-            conn,
-            key_pragma,
-            lock,
-        })
+        let anchor = anchor::path_for(path);
+        anchor::start(&conn, &anchor);
+        Ok(Store { conn, lock, anchor })
     }
 
     /// Reads every page (each is authenticated by SQLCipher's HMAC) and
@@ -166,7 +157,7 @@ impl Store {
             })
     }
 
-    fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
+    pub(crate) fn counts(conn: &Connection) -> Result<(i64, i64), StoreError> {
         Ok(conn.query_row(
             "SELECT (SELECT count(*) FROM documents), (SELECT count(*) FROM revisions)",
             [],
@@ -175,7 +166,7 @@ impl Store {
     }
 
     /// Opens a copy with the key and checks it page by page.
-    fn verify_copy(path: &Path, key_pragma: &str) -> Result<(i64, i64), StoreError> {
+    pub(crate) fn verify_copy(path: &Path, key_pragma: &str) -> Result<(i64, i64), StoreError> {
         let conn = keyed_connection(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY, key_pragma)?;
         let check: String = conn.query_row("PRAGMA integrity_check", [], |row| row.get(0))?;
         if check != "ok" {
@@ -189,90 +180,6 @@ impl Store {
             });
         }
         Store::counts(&conn)
-    }
-
-    /// Writes an encrypted copy (same key) to `dest`, verifies it by reading
-    /// it back, and only then gives it its name. An existing file is never
-    /// overwritten.
-    pub fn backup(&mut self, dest: &Path, now: &str) -> Result<BackupReport, StoreError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| StoreError::Io { path, source }
-        };
-        if dest.exists() {
-            return Err(StoreError::Io {
-                path: dest.to_path_buf(),
-                source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "备份文件已存在"),
-            });
-        }
-        let partial = dest.with_extension("partial");
-        let _ = std::fs::remove_file(&partial);
-        let partial_text = partial
-            .to_str()
-            .ok_or_else(|| StoreError::Sqlite("备份路径不是有效的 UTF-8".into()))?;
-        self.conn.execute("VACUUM INTO ?1", [partial_text])?;
-        let expected = Store::counts(&self.conn)?;
-        let verified = Store::verify_copy(&partial, &self.key_pragma);
-        match verified {
-            Ok(found) if found == expected => {}
-            Ok(_) => {
-                let _ = std::fs::remove_file(&partial);
-                return Err(StoreError::Corrupt("备份内容与草稿库不一致".into()));
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&partial);
-                return Err(e);
-            }
-        }
-        std::fs::rename(&partial, dest).map_err(io(dest))?;
-        let bytes = std::fs::metadata(dest).map_err(io(dest))?.len();
-        self.record(
-            now,
-            "backup",
-            &format!(
-                "备份到 {}（{} 份草稿，{} 个修订）",
-                dest.display(),
-                expected.0,
-                expected.1
-            ),
-        )?;
-        Ok(BackupReport {
-            drafts: expected.0,
-            revisions: expected.1,
-            bytes,
-        })
-    }
-
-    /// Replaces the database at `db` with the backup at `backup`, after
-    /// checking that the backup opens with `key` and is intact. On any
-    /// failure the current database is left exactly as it was. No `Store`
-    /// may be open on `db` meanwhile.
-    pub fn restore_backup(db: &Path, key: &Key, backup: &Path) -> Result<BackupReport, StoreError> {
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| StoreError::Io { path, source }
-        };
-        let lock = open_lock(db)?;
-        lock_exclusively(&lock)?;
-        let (drafts, revisions) = Store::verify_copy(backup, &key.pragma_value())?;
-        let incoming = db.with_extension("restoring");
-        std::fs::copy(backup, &incoming).map_err(io(&incoming))?;
-        std::fs::File::open(&incoming)
-            .and_then(|f| f.sync_all())
-            .map_err(io(&incoming))?;
-        // The old database's WAL must not be replayed onto the restored file.
-        for suffix in ["-wal", "-shm"] {
-            let mut side = db.as_os_str().to_owned();
-            side.push(suffix);
-            let _ = std::fs::remove_file(std::path::PathBuf::from(side));
-        }
-        std::fs::rename(&incoming, db).map_err(io(db))?;
-        let bytes = std::fs::metadata(db).map_err(io(db))?.len();
-        Ok(BackupReport {
-            drafts,
-            revisions,
-            bytes,
-        })
     }
 
     /// Saves a document as a new revision: of draft `id`, or of a new draft.
@@ -326,6 +233,7 @@ impl Store {
             &format!("草稿 {draft} 修订 {revision}：{}", doc.title),
         )?;
         tx.commit()?;
+        anchor::advance(&self.conn, &self.anchor);
         Ok((draft, revision))
     }
 
@@ -484,7 +392,14 @@ impl Store {
             expected_prev = hash;
             count += 1;
         }
+        anchor::check(&self.conn, &self.anchor)?;
         Ok(count)
+    }
+
+    /// The restores that took the audit log back to an earlier state (each
+    /// kept in the anchor when it happened), after checking the log's end.
+    pub fn audit_rollbacks(&self) -> Result<Vec<anchor::Rollback>, StoreError> {
+        anchor::check(&self.conn, &self.anchor)
     }
 
     pub fn audit_log(&self) -> Result<Vec<AuditEntry>, StoreError> {
@@ -530,6 +445,7 @@ impl Store {
         }
         append_audit(&tx, now, action, &format!("草稿 {id} {what}"))?;
         tx.commit()?;
+        anchor::advance(&self.conn, &self.anchor);
         Ok(())
     }
 
@@ -551,11 +467,12 @@ impl Store {
         let tx = self.conn.transaction()?;
         append_audit(&tx, now, action, detail)?;
         tx.commit()?;
+        anchor::advance(&self.conn, &self.anchor);
         Ok(())
     }
 }
 
-fn open_lock(db: &Path) -> Result<std::fs::File, StoreError> {
+pub(crate) fn open_lock(db: &Path) -> Result<std::fs::File, StoreError> {
     let mut name = db.as_os_str().to_owned();
     name.push(".lock");
     let path = std::path::PathBuf::from(name);
@@ -567,7 +484,7 @@ fn open_lock(db: &Path) -> Result<std::fs::File, StoreError> {
         .map_err(|source| StoreError::Io { path, source })
 }
 
-fn lock_exclusively(lock: &std::fs::File) -> Result<(), StoreError> {
+pub(crate) fn lock_exclusively(lock: &std::fs::File) -> Result<(), StoreError> {
     lock.try_lock().map_err(|e| match e {
         std::fs::TryLockError::WouldBlock => StoreError::Busy,
         std::fs::TryLockError::Error(source) => StoreError::Io {
@@ -579,7 +496,7 @@ fn lock_exclusively(lock: &std::fs::File) -> Result<(), StoreError> {
 
 /// A connection to an SQLCipher file with its key set. SQLCipher would log
 /// a wrong key to stderr itself; our error says it in Chinese instead.
-fn keyed_connection(
+pub(crate) fn keyed_connection(
     path: &Path,
     flags: rusqlite::OpenFlags,
     key_pragma: &str,

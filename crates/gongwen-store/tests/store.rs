@@ -257,63 +257,6 @@ fn delete_goes_to_the_bin_and_restore_makes_a_new_revision() {
 }
 
 #[test]
-fn a_backup_restores_the_drafts_as_they_were() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("gongwen.db");
-    let backup = dir.path().join("备份.gwbak");
-    let key = Key::from_bytes([4; 32]);
-    {
-        let mut store = Store::open(&db, &key).unwrap();
-        store.save(None, &notice("关于甲事项的通知"), "t1").unwrap();
-        let report = store.backup(&backup, "t2").unwrap();
-        assert_eq!((report.drafts, report.revisions), (1, 1));
-        assert!(report.bytes > 0);
-        // Never overwrites.
-        assert!(store.backup(&backup, "t3").is_err());
-        store.save(None, &notice("关于乙事项的通知"), "t4").unwrap();
-        assert_eq!(store.list().unwrap().len(), 2);
-    }
-    // The backup is encrypted too.
-    let bytes = std::fs::read(&backup).unwrap();
-    assert!(!bytes.starts_with(b"SQLite format 3"));
-
-    let report = Store::restore_backup(&db, &key, &backup).unwrap();
-    assert_eq!(report.drafts, 1);
-    let store = Store::open(&db, &key).unwrap();
-    let titles: Vec<String> = store.list().unwrap().into_iter().map(|d| d.title).collect();
-    assert_eq!(titles, ["关于甲事项的通知"]);
-    assert!(store.verify_audit().is_ok());
-}
-
-#[test]
-fn a_backup_with_the_wrong_key_or_damage_is_refused_and_the_database_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("gongwen.db");
-    let backup = dir.path().join("备份.gwbak");
-    let key = Key::from_bytes([5; 32]);
-    {
-        let mut store = Store::open(&db, &key).unwrap();
-        store.save(None, &notice("关于丙事项的通知"), "t1").unwrap();
-        store.backup(&backup, "t2").unwrap();
-        store.save(None, &notice("关于丁事项的通知"), "t3").unwrap();
-    }
-    let before = std::fs::read(&db).unwrap();
-    let err = Store::restore_backup(&db, &Key::from_bytes([6; 32]), &backup).unwrap_err();
-    assert_eq!(err.code(), "store-wrong-key");
-    assert_eq!(std::fs::read(&db).unwrap(), before);
-
-    let mut damaged = std::fs::read(&backup).unwrap();
-    let middle = damaged.len() / 2;
-    damaged[middle] ^= 0xff;
-    let broken = dir.path().join("损坏.gwbak");
-    std::fs::write(&broken, damaged).unwrap();
-    assert!(Store::restore_backup(&db, &key, &broken).is_err());
-    assert_eq!(std::fs::read(&db).unwrap(), before);
-    let store = Store::open(&db, &key).unwrap();
-    assert_eq!(store.list().unwrap().len(), 2);
-}
-
-#[test]
 fn a_second_writer_gets_a_clear_busy_message_not_a_hang() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("gongwen.db");

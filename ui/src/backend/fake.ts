@@ -193,6 +193,7 @@ export class FakeBackend implements Backend {
 
   async saveDraft(id: number | null, form: DraftForm): Promise<Saved> {
     this.saveCalls++;
+    if (this.saveGate) await this.saveGate;
     if (this.failNextSave) {
       this.failNextSave = false;
       throw { code: "store-io", message: "磁盘已满" };
@@ -356,6 +357,7 @@ export class FakeBackend implements Backend {
         findings: 0,
         examples: (examples ?? []).map((source) => ({ source, title: "范文" })),
         removed: [],
+        added: [],
         thinking: "",
         generated_tokens: text.length,
         tokens_per_second: 12.5,
@@ -428,6 +430,10 @@ export class FakeBackend implements Backend {
   ];
   auditBroken: string | null = null;
   restored: Uint8Array[] = [];
+  backupPassphrase = "";
+  /** When set, saves wait for it: tests race them against other actions. */
+  saveGate: Promise<void> | null = null;
+  auditRollbacks: string[] = [];
 
   async settingsInfo(): Promise<SettingsInfo> {
     return {
@@ -468,17 +474,23 @@ export class FakeBackend implements Backend {
       total: this.audit.length,
       verified: this.auditBroken ? null : this.audit.length,
       broken: this.auditBroken,
+      rollbacks: this.auditRollbacks,
     };
   }
 
-  async createBackup(): Promise<BackupDone> {
-    return { path: `${this.info.export_dir}/公文助手备份-202611290100.gwbak`, drafts: this.drafts.size, revisions: 1, bytes: 4096 };
+  async createBackup(passphrase: string): Promise<BackupDone> {
+    if ([...passphrase].length < 8) throw { code: "backup-weak-passphrase", message: "备份口令至少需要 8 个字符" };
+    this.backupPassphrase = passphrase;
+    return { path: `${this.info.export_dir}/公文助手备份-202611290100.gwbak`, drafts: this.drafts.size, revisions: 1, bytes: 4096, safety_copy: null };
   }
 
-  async restoreBackup(bytes: Uint8Array): Promise<BackupDone> {
-    if (bytes.length < 4) throw { code: "store-wrong-key", message: "无法解密草稿库：口令错误，或数据库文件已损坏" };
+  async restoreBackup(bytes: Uint8Array, passphrase: string): Promise<BackupDone> {
+    if (bytes.length < 4) throw { code: "backup-bad-file", message: "不是公文助手的备份文件，或备份文件不完整。当前草稿库未改动" };
+    if (passphrase !== this.backupPassphrase) {
+      throw { code: "backup-wrong-passphrase", message: "无法打开备份：备份口令错误，或备份文件已损坏。当前草稿库未改动" };
+    }
     this.restored.push(bytes);
-    return { path: "", drafts: 2, revisions: 5, bytes: bytes.length };
+    return { path: "", drafts: 2, revisions: 5, bytes: bytes.length, safety_copy: "/home/user/.local/share/gongwen/gongwen.db.before-restore-20261129010000" };
   }
 
   async saveModelConfig(config: AppConfig): Promise<AppConfig> {

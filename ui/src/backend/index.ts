@@ -159,6 +159,8 @@ export interface DraftSuggestion {
   examples: { source: ExemplarSource; title: string }[];
   /** Sentences of the model's cut before it was offered, with why. */
   removed: string[];
+  /** Clauses of the brief put back because the model left their facts out. */
+  added: string[];
   /** A reasoning model's thinking: shown folded, never part of the draft. */
   thinking: string;
   generated_tokens: number;
@@ -286,6 +288,8 @@ export interface AuditView {
   total: number;
   verified: number | null;
   broken: string | null;
+  /** Restores that took the log back, one line each. */
+  rollbacks: string[];
 }
 
 export interface BackupDone {
@@ -293,6 +297,8 @@ export interface BackupDone {
   drafts: number;
   revisions: number;
   bytes: number;
+  /** Where a restore kept the store it replaced. */
+  safety_copy: string | null;
 }
 
 /** A failed command: a code for logic, a plain-Chinese message for the user. */
@@ -344,8 +350,9 @@ export interface Backend {
   addTerm(list: TermList, term: string): Promise<string[]>;
   removeTerm(list: TermList, term: string): Promise<string[]>;
   auditLog(): Promise<AuditView>;
-  createBackup(): Promise<BackupDone>;
-  restoreBackup(bytes: Uint8Array): Promise<BackupDone>;
+  createBackup(passphrase: string): Promise<BackupDone>;
+  /** The backup's bytes, and its passphrase ("" for an old-format file). */
+  restoreBackup(bytes: Uint8Array, passphrase: string): Promise<BackupDone>;
   saveModelConfig(config: AppConfig): Promise<AppConfig>;
   /** Re-encrypts the store under a new passphrase, or the keyring (null). */
   changeKeySource(passphrase: string | null): Promise<string>;
@@ -409,9 +416,16 @@ export async function tauriBackend(): Promise<Backend> {
     addTerm: (list, term) => invoke("add_term", { list, term }),
     removeTerm: (list, term) => invoke("remove_term", { list, term }),
     auditLog: () => invoke("audit_log"),
-    createBackup: () => invoke("create_backup"),
-    restoreBackup: (bytes) => invoke("restore_backup", bytes),
+    createBackup: (passphrase) => invoke("create_backup", { passphrase }),
+    // The body is the file; a header carries the passphrase, as hex of its
+    // UTF-8 since headers are ASCII.
+    restoreBackup: (bytes, passphrase) =>
+      invoke("restore_backup", bytes, { headers: { "x-backup-passphrase": toHex(passphrase) } }),
     saveModelConfig: (config) => invoke("save_model_config", { config }),
     changeKeySource: (passphrase) => invoke("change_key_source", { passphrase }),
   };
+}
+
+function toHex(text: string): string {
+  return [...new TextEncoder().encode(text)].map((b) => b.toString(16).padStart(2, "0")).join("");
 }

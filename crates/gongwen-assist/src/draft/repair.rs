@@ -51,6 +51,35 @@ fn drop_unknown_doc_numbers(text: &str, known: &Known<'_>, cut: &mut Vec<String>
         .into_owned()
 }
 
+/// A date told as when something happens (于2026年8月27日, 在3月5日上午).
+#[allow(clippy::unwrap_used)] // a constant pattern, covered by the tests
+static DATE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:于|在)?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚上)?(?:\d{1,2}时)?")
+        .unwrap()
+});
+
+/// A date the user never gave goes with its 于/在: the sentence says the
+/// same without it (会议于2026年8月27日审查批准了… → 会议审查批准了…).
+fn drop_unknown_dates(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> String {
+    DATE_PHRASE
+        .replace_all(text, |caps: &Captures<'_>| {
+            let whole = &caps[0];
+            let known_date = facts_of(whole)
+                .iter()
+                .filter(|f| matches!(f, DraftFact::Number(_)))
+                .all(|f| known.holds(f));
+            // Only a date that stands aside: one that carries the sentence
+            // (截至8月27日，) is judged with its sentence.
+            if known_date || !(whole.starts_with('于') || whole.starts_with('在')) {
+                whole.to_owned()
+            } else {
+                cut.push(format!("“{whole}”（要点中没有这个日期）"));
+                String::new()
+            }
+        })
+        .into_owned()
+}
+
 /// A citation whose documents the user named stays; any other becomes the
 /// general form.
 fn generalise_citations(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> String {
@@ -67,7 +96,9 @@ fn generalise_citations(text: &str, known: &Known<'_>, cut: &mut Vec<String>) ->
             let general = match &caps[1] {
                 "根据" | "依据" | "依照" => "根据有关规定",
                 "按照" | "遵照" | "执行" => "按照有关要求",
-                _ => "按照上级有关要求",
+                // 为贯彻落实《……》精神 → 为贯彻落实上级有关部署: the verb
+                // stays, so a 为 before it still reads.
+                _ => "贯彻落实上级有关部署",
             };
             cut.push(format!("“{whole}”改为“{general}”（要点中没有这份文件）"));
             general.to_owned()
@@ -78,10 +109,13 @@ fn generalise_citations(text: &str, known: &Known<'_>, cut: &mut Vec<String>) ->
 /// The failures of one sentence on its own (copying and runaway lists are
 /// judged on whole paragraphs).
 fn sentence_failures(sentence: &str, context: &Context<'_>) -> Vec<rubric::Failure> {
-    rubric::review_piece(&Subject::from_lines(None, sentence), context)
-        .into_iter()
-        .filter(|f| !matches!(f.check, "brief-copy" | "runaway"))
-        .collect()
+    rubric::review_piece(
+        &Subject::from_lines(None, rubric::unnumbered(sentence)),
+        context,
+    )
+    .into_iter()
+    .filter(|f| !matches!(f.check, "brief-copy" | "runaway"))
+    .collect()
 }
 
 /// Clauses that only frame the sentence (who leads, on what basis, by what
@@ -159,6 +193,7 @@ pub fn repair(paragraph: &str, context: &Context<'_>) -> (String, Vec<String>) {
     let mut cut = Vec::new();
     let text = generalise_citations(paragraph, &known, &mut cut);
     let text = drop_unknown_doc_numbers(&text, &known, &mut cut);
+    let text = drop_unknown_dates(&text, &known, &mut cut);
     let mut kept = String::new();
     for sentence in text.split_inclusive(['。', '；', '！', '？']) {
         let failures = sentence_failures(sentence, context);
@@ -245,6 +280,36 @@ mod tests {
             &context(brief),
         );
         assert_eq!(text, "你局《关于举办2026年旅游文化节的请示》收悉。");
+        assert_eq!(cut.len(), 1);
+    }
+
+    #[test]
+    fn an_invented_date_goes_and_the_sentence_stays() {
+        let brief = "第十八届人民代表大会第六次会议审查批准了2026年县级预算。";
+        let (text, cut) = repair(
+            "第十八届人民代表大会第六次会议于2026年8月27日审查批准了2026年县级预算。",
+            &context(brief),
+        );
+        assert_eq!(
+            text,
+            "第十八届人民代表大会第六次会议审查批准了2026年县级预算。"
+        );
+        assert_eq!(cut.len(), 1);
+        let known = "3月12日上午召开会议。";
+        let line = "会议于3月12日上午召开。";
+        assert_eq!(repair(line, &context(known)).0, line);
+    }
+
+    #[test]
+    fn an_unknown_guideline_keeps_its_verb() {
+        let (text, cut) = repair(
+            "为贯彻落实《国务院办公厅关于深化医疗服务价格改革的指导意见》精神，进一步完善我市医疗保障支付方式。",
+            &context("深化医疗保障支付方式改革。"),
+        );
+        assert_eq!(
+            text,
+            "为贯彻落实上级有关部署，进一步完善我市医疗保障支付方式。"
+        );
         assert_eq!(cut.len(), 1);
     }
 

@@ -69,7 +69,8 @@ impl Check for BriefCopy {
 
     fn check(&self, subject: &Subject<'_>, context: &Context<'_>, out: &mut Vec<Failure>) {
         let brief_chars = context.brief.chars().count();
-        if brief_chars < 20 {
+        // A 令's body is a fixed formula the brief already spells out.
+        if brief_chars < 20 || context.kind == Some(DocKind::Order) {
             return;
         }
         // Restating a short brief's facts in their own words is drafting;
@@ -195,7 +196,12 @@ impl Check for RepeatedParagraph {
         let paras = &subject.paragraphs;
         let mut seen_sentences: HashSet<&str> = HashSet::new();
         for (i, para) in paras.iter().enumerate() {
-            if let Some(j) = (0..i).find(|&j| similar_paragraphs(paras[j], para)) {
+            let bare = super::unnumbered(para).trim();
+            // 1. 报告内容： … 7. 报告内容：: a short line said again is a loop.
+            let again = (0..i)
+                .find(|&j| bare.chars().count() >= 3 && super::unnumbered(paras[j]).trim() == bare);
+            if let Some(j) = again.or_else(|| (0..i).find(|&j| similar_paragraphs(paras[j], para)))
+            {
                 out.push(fail(
                     &REPEATED,
                     Place::Paragraph(i),

@@ -84,7 +84,7 @@ pub fn facts_of(text: &str) -> Vec<DraftFact> {
 
 /// Titles a person's name stands next to in a 公文 (副市长陈立新,
 /// 陈立新同志).
-const PERSON_TITLES: [&str; 22] = [
+const PERSON_TITLES: [&str; 25] = [
     "省长",
     "市长",
     "县长",
@@ -107,6 +107,9 @@ const PERSON_TITLES: [&str; 22] = [
     "队长",
     "助理",
     "同志",
+    "联系人",
+    "主持人",
+    "负责人",
 ];
 
 /// Endings of a place a 公文 names.
@@ -142,15 +145,36 @@ pub fn names(text: &str) -> Vec<String> {
                 .chars()
                 .last()
                 .is_some_and(|c| PLACE_ENDINGS.contains(&c));
+        // 联系人：张明 — the colon between them does not part them.
+        let before = match i.checked_sub(1).and_then(|j| tags.get(j)) {
+            Some(t) if t.word == "：" || t.word == ":" => i.checked_sub(2),
+            _ => i.checked_sub(1),
+        };
         let person = matches!(tag.tag, "nr" | "nrfg" | "nrt")
             && (2..=3).contains(&chars)
-            && [i.checked_sub(1), Some(i + 1)]
+            && [before, Some(i + 1)]
                 .into_iter()
                 .flatten()
                 .filter_map(|j| tags.get(j))
                 .any(|t| PERSON_TITLES.iter().any(|p| t.word.ends_with(p)));
         if (org || place || person) && !out.iter().any(|w| w == word) {
             out.push(word.to_owned());
+        }
+        // 市长刘建华 where the user wrote 副市长刘建华: the person is known,
+        // the office is not.
+        if person
+            && let Some(title) = i.checked_sub(1).and_then(|j| tags.get(j))
+            && title.word.ends_with('长')
+        {
+            let deputy = i
+                .checked_sub(2)
+                .and_then(|j| tags.get(j))
+                .is_some_and(|t| t.word.ends_with('副'))
+                && !title.word.starts_with('副');
+            let titled = format!("{}{}{word}", if deputy { "副" } else { "" }, title.word);
+            if !out.contains(&titled) {
+                out.push(titled);
+            }
         }
     }
     for m in LEVELLED_ORG.find_iter(text) {
@@ -201,12 +225,36 @@ impl<'a> Known<'a> {
     }
 
     pub(crate) fn knows_name(&self, name: &str) -> bool {
+        if let Some((title, person)) = split_titled(name) {
+            // Not as the tail of 副市长…: a deputy is not the head. The
+            // user may put the office after the name (刘建华副市长).
+            let head = !title.starts_with('副');
+            return self
+                .text
+                .match_indices(name)
+                .any(|(at, _)| !head || !self.text[..at].ends_with('副'))
+                || self.text.contains(&format!("{person}{title}"));
+        }
         self.text.contains(name)
             || GENERIC_PREFIXES.iter().any(|p| name.starts_with(p))
             || self.without_renmin.contains(&name.replace("人民", ""))
             || self.names.iter().any(|k| abbreviates(name, k))
             || abbreviated_in(name, self.text)
     }
+}
+
+/// 副市长刘建华 → (副市长, 刘建华): a person with an office ending in 长.
+fn split_titled(name: &str) -> Option<(&str, &str)> {
+    let rest = name.strip_prefix('副').unwrap_or(name);
+    let title = PERSON_TITLES
+        .iter()
+        .filter(|t| t.ends_with('长') && rest.starts_with(*t))
+        .max_by_key(|t| t.len())?;
+    let split = name.len() - rest.len() + title.len();
+    let person = &name[split..];
+    (2..=3)
+        .contains(&person.chars().count())
+        .then(|| (&name[..split], person))
 }
 
 /// Shorter names a draft may use for `name`: without 人民, or without its
@@ -332,9 +380,22 @@ pub fn dropped(brief: &str, draft: &str) -> Vec<DraftFact> {
         format!("{before}{name}")
     };
     let numbers_of_draft: HashSet<String> = doc_numbers(draft).collect();
-    facts_of(brief)
-        .into_iter()
-        .filter(|f| match f {
+    let all = facts_of(brief);
+    // 副市长刘建华 is kept when 刘建华 is: the draft may put the office after
+    // the name.
+    let titled = |n: &str| {
+        all.iter().any(|f| match f {
+            DraftFact::Name(m) => {
+                m != n
+                    && n.strip_suffix(m.as_str())
+                        .is_some_and(|t| t.ends_with('长'))
+            }
+            _ => false,
+        })
+    };
+    all.iter()
+        .filter(|&f| match f {
+            DraftFact::Name(name) if titled(name) => false,
             DraftFact::Number(n) => !numbers.contains(n),
             DraftFact::DocNumber(s) => !numbers_of_draft.contains(s),
             DraftFact::Title(s) => !draft.contains(s.as_str()),
@@ -349,6 +410,7 @@ pub fn dropped(brief: &str, draft: &str) -> Vec<DraftFact> {
                     && !written_short(&phrase, draft)
             }
         })
+        .cloned()
         .collect()
 }
 
@@ -378,7 +440,8 @@ impl Check for InventedFact {
     fn check(&self, subject: &Subject<'_>, context: &Context<'_>, out: &mut Vec<Failure>) {
         let known = Known::new(context.known);
         for (place, line) in super::lines(subject) {
-            let invented = invented(line, &known);
+            // A heading's own number (2. 加强培训) is numbering, not a fact.
+            let invented = invented(super::unnumbered(line), &known);
             if !invented.is_empty() {
                 out.push(fail(
                     &INVENTED,
@@ -493,5 +556,20 @@ mod tests {
         let gone = dropped("资金800万元，涉及32所学校", "现申请资金800万元");
         assert_eq!(gone, [DraftFact::Number("32".to_owned())]);
         assert!(dropped("市住房和城乡建设局牵头", "由市住建局牵头").is_empty());
+    }
+
+    #[test]
+    fn a_deputy_is_not_made_the_head() {
+        let brief = "5月12日市政府召开专题会议，副市长刘建华主持。";
+        let known = Known::new(brief);
+        let found = invented("市长刘建华主持召开专题会议。", &known);
+        assert_eq!(found, [DraftFact::Name("市长刘建华".to_owned())]);
+        assert!(invented("会议由副市长刘建华主持。", &known).is_empty());
+        let contact = invented("联系人：张明。", &Known::new("请于下周三前函复。"));
+        assert_eq!(contact, [DraftFact::Name("张明".to_owned())]);
+        let after = Known::new("陈立新副市长主持专题会。");
+        assert!(invented("副市长陈立新主持召开专题会议。", &after).is_empty());
+        assert!(!invented("市长陈立新主持召开专题会议。", &after).is_empty());
+        assert!(dropped(brief, "5月12日，刘建华副市长主持召开市政府专题会议。").is_empty());
     }
 }

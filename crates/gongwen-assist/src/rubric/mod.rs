@@ -220,7 +220,7 @@ pub(crate) fn fail(check: &CheckInfo, place: Place, message: impl Into<String>) 
 }
 
 /// A paragraph without its heading number (一、 （一） 1. （1）).
-pub(crate) fn unnumbered(line: &str) -> &str {
+pub fn unnumbered(line: &str) -> &str {
     let t = line.trim();
     for (open, close) in [("（", "）"), ("(", ")")] {
         if let Some(rest) = t.strip_prefix(open)

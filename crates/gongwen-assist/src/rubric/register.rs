@@ -21,6 +21,17 @@ static TITLE_FORM: CheckInfo = CheckInfo {
     summary: "标题为“（发文机关）关于……的＋文种”，发文机关是真实的或不写，不加标点，不过长",
 };
 
+/// 关于……的＋文种, and the forms a 文种 has besides: 的复函, 的实施意见,
+/// 的指导意见, 的若干意见.
+fn standard_ending(title: &str, kind: DocKind, word: &str) -> bool {
+    let also: &[&str] = match kind {
+        DocKind::Letter => &["的复函"],
+        DocKind::Opinion => &["的实施意见", "的指导意见", "的若干意见"],
+        _ => &[],
+    };
+    title.ends_with(&format!("的{word}")) || also.iter().any(|e| title.ends_with(e))
+}
+
 /// Longer than any title a 机关 would print: the brief went into it.
 const MAX_TITLE: usize = 60;
 
@@ -37,15 +48,18 @@ impl Check for TitleForm {
             Some("没有标题".to_owned())
         } else if !title.ends_with(word) {
             Some(format!("标题没有以文种“{word}”结尾"))
-        } else if title.contains("关于")
-            && !title.ends_with(&format!("的{word}"))
-            && !(kind == DocKind::Letter && title.ends_with("的复函"))
-        {
+        } else if title.contains("关于") && !standard_ending(title, kind, word) {
             Some(format!("标题应为“关于……的{word}”"))
-        } else if let Some(other) = DocKind::ALL
-            .iter()
-            .map(|k| prompts::title_word(*k))
-            .find(|w| *w != word && title.contains(&format!("的{w}的")))
+        } else if let Some(other) = ["通知", "请示", "公告", "通告", "意见", "建议"]
+            .into_iter()
+            .find(|w| {
+                *w != word
+                    && title.ends_with(&format!("{w}的{word}"))
+                    // 关于印发（转发、报送）……的通知的通知 is a real form.
+                    && !["印发", "转发", "报送", "发布", "征求"]
+                        .iter()
+                        .any(|v| title.contains(v))
+            })
         {
             Some(format!("标题中有两个文种（“{other}”和“{word}”）"))
         } else if let Some(mark) = title.chars().find(|c| "，。；！？,.;!?".contains(*c)) {
@@ -107,6 +121,10 @@ impl Check for LeadIn {
     fn check(&self, subject: &Subject<'_>, context: &Context<'_>, out: &mut Vec<Failure>) {
         let Some(kind) = context.kind else { return };
         let paras = &subject.paragraphs;
+        if paras.is_empty() {
+            out.push(fail(&LEAD_IN, Place::Whole, "没有正文"));
+            return;
+        }
         // 文种 that customarily list their matters after a lead-in.
         let lists = prompts::guide(kind).is_some_and(|g| g.items);
         if let Some(first_item) = paras.iter().position(|p| is_level_one(p)) {

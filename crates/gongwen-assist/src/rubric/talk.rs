@@ -157,7 +157,7 @@ static SELF_REFERENCE: CheckInfo = CheckInfo {
     name: "自称与发文机关不符",
     scope: Scope::Paragraph,
     applies: Applies::Drafts,
-    summary: "正文自称（我局、我委、我办……）与发文机关相符：市人民政府的文不说“我局”",
+    summary: "正文自称（我局、我委、我办……）与发文机关相符：市人民政府的文不说“我局”，市教育局的请示不“向市教育局申请”",
 };
 
 /// How a body of the issuer's kind calls itself.
@@ -170,6 +170,17 @@ const SELF_WORDS: [(&str, &str); 7] = [
     ("院", "我院"),
     ("中心", "我中心"),
 ];
+
+/// The issuer's name and its shorter forms without the place (青禾市教育局,
+/// 市教育局).
+fn own_names(issuer: &str) -> impl Iterator<Item = &str> {
+    let short = issuer
+        .char_indices()
+        .filter(|(_, c)| ['省', '市', '县', '区'].contains(c))
+        .map(move |(at, _)| &issuer[at..])
+        .filter(|rest| rest.chars().count() >= 3);
+    std::iter::once(issuer).chain(short)
+}
 
 impl Check for SelfReference {
     fn info(&self) -> &'static CheckInfo {
@@ -184,6 +195,11 @@ impl Check for SelfReference {
             .iter()
             .find(|(ending, _)| issuer.ends_with(ending))
             .map(|(_, word)| *word);
+        // The 文种 in which the issuer itself is the one who asks or reports.
+        let asks_up = matches!(
+            context.kind,
+            Some(DocKind::Request | DocKind::Report | DocKind::Letter)
+        );
         for (place, line) in lines(subject) {
             if let Some((_, word)) = SELF_WORDS
                 .iter()
@@ -194,16 +210,34 @@ impl Check for SelfReference {
                     place,
                     format!("发文机关是{issuer}，正文却自称“{word}”"),
                 ));
+            } else if asks_up
+                && let Some(name) = own_names(issuer).find(|n| line.contains(&format!("向{n}")))
+            {
+                // 市教育局的请示说“向市教育局申请”: it asks itself. (In a
+                // 决议, 市政府向市人大常委会报告 is another body's duty.)
+                out.push(fail(
+                    &SELF_REFERENCE,
+                    place,
+                    format!("发文机关是{issuer}，正文却“向{name}”行文"),
+                ));
             }
         }
     }
 
     fn examples(&self) -> &'static [Example] {
-        &[Example {
-            kind: DocKind::Request,
-            brief: "申请拨付校舍维修资金800万元。",
-            wrong: "青禾市教育局关于拨付校舍维修资金的请示\n为保障师生安全，我委现申请拨付校舍维修资金800万元，专项用于校舍维修加固。\n妥否，请批示。",
-            right: "青禾市教育局关于拨付校舍维修资金的请示\n为保障师生安全，我局现申请拨付校舍维修资金800万元，专项用于校舍维修加固。\n妥否，请批示。",
-        }]
+        &[
+            Example {
+                kind: DocKind::Request,
+                brief: "申请拨付校舍维修资金800万元。",
+                wrong: "青禾市教育局关于拨付校舍维修资金的请示\n为保障师生安全，我委现申请拨付校舍维修资金800万元，专项用于校舍维修加固。\n妥否，请批示。",
+                right: "青禾市教育局关于拨付校舍维修资金的请示\n为保障师生安全，我局现申请拨付校舍维修资金800万元，专项用于校舍维修加固。\n妥否，请批示。",
+            },
+            Example {
+                kind: DocKind::Request,
+                brief: "申请拨付校舍维修资金800万元。",
+                wrong: "青禾市教育局关于拨付校舍维修资金的请示\n为保障师生安全，我局向市教育局申请拨付校舍维修资金800万元，专项用于校舍维修加固。\n妥否，请批示。",
+                right: "青禾市教育局关于拨付校舍维修资金的请示\n为保障师生安全，我局现申请拨付校舍维修资金800万元，专项用于校舍维修加固。\n妥否，请批示。",
+            },
+        ]
     }
 }
