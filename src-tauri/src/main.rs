@@ -11,7 +11,10 @@ mod files;
 mod settings;
 mod storage;
 
-use gongwen_engine::{ContextConfig, Engine, LoadRequest, ModelState, WorkerCommand};
+use gongwen_engine::{
+    ContextConfig, Engine, LoadRequest, ModelIdentity, ModelState, WorkerCommand,
+};
+use gongwen_models::ModelError;
 
 pub struct AppState {
     pub engine: std::sync::Arc<Engine>,
@@ -46,7 +49,17 @@ fn start_engine(data_dir: &std::path::Path) -> Engine {
     if let Some(n_ctx) = config.context {
         context.n_ctx = n_ctx;
     }
-    let load = LoadRequest::resolve(&name, allow_unregistered, context);
+    let load = LoadRequest::resolve(&name, allow_unregistered, context).and_then(|mut load| {
+        // Consent was given to one file: the engine compares its hash.
+        if matches!(load.identity, ModelIdentity::Unregistered) {
+            let sha256 = config
+                .consented_sha256
+                .clone()
+                .ok_or_else(|| ModelError::NeedsConsent(name.clone()))?;
+            load.identity = ModelIdentity::Consented { sha256 };
+        }
+        Ok(load)
+    });
     match (load, worker_command()) {
         (Ok(load), Ok(worker)) => Engine::start(load, worker),
         (Err(e), _) => Engine::unavailable(ModelState::Failed {

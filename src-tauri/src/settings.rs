@@ -291,6 +291,7 @@ pub fn save_model_config(state: State<'_, AppState>, config: AppConfig) -> Answe
     }
     let manifest = Manifest::builtin().map_err(|e| ApiError::new(e.code(), e.to_string()))?;
     let model = config.model.trim().to_owned();
+    let mut consented = None;
     if manifest.get(&model).is_err() {
         let path = std::path::Path::new(&model);
         if !path.is_file() {
@@ -310,14 +311,34 @@ pub fn save_model_config(state: State<'_, AppState>, config: AppConfig) -> Answe
                 "此文件不在已知模型清单中，无法核对其来源与 SHA-256。确认使用请勾选“我确认使用此文件”",
             ));
         }
+        // The consent is for this file: its hash is kept with it, and a
+        // file replaced later is refused at the next start.
+        consented = if known {
+            None
+        } else {
+            Some(
+                gongwen_models::sha256_file(path, &mut |_, _| {})
+                    .map_err(|e| ApiError::new(e.code(), e.to_string()))?,
+            )
+        };
     }
-    let config = AppConfig { model, ..config };
+    let config = AppConfig {
+        model,
+        consented_sha256: consented,
+        ..config
+    };
     save_config(state.storage.data_dir(), &config)?;
     let _ = state.storage.with(|store| {
         store.record(
             &now(),
             "settings-model",
-            &format!("模型设置改为 {}（下次启动生效）", config.model),
+            &match &config.consented_sha256 {
+                Some(sha256) => format!(
+                    "模型设置改为 {}（未登记文件，确认使用，SHA-256 {sha256}；下次启动生效）",
+                    config.model
+                ),
+                None => format!("模型设置改为 {}（下次启动生效）", config.model),
+            },
         )
     });
     Ok(config)

@@ -35,6 +35,8 @@ test("without a keyring the app asks for a passphrase and encrypts the store wit
   assert.equal(await session.text("#status-storage"), "草稿库不可用");
   assert.equal(await session.text("#unlock-submit"), "设置口令");
   await session.type("#unlock-passphrase", "窗口里设置的口令");
+  // A new passphrase is typed twice.
+  await session.type("#unlock-passphrase-again", "窗口里设置的口令");
   await session.click("#unlock-submit");
   const status = await session.waitForText("#status-storage", (t) => t === "已加密", 10_000);
   assert.equal(status, "已加密");

@@ -255,6 +255,16 @@ function unlockForm(
     placeholder: isNew ? "设置草稿库口令" : "草稿库口令",
   });
   const error = h("p", { id: "unlock-error", class: "error", role: "alert" });
+  // A new passphrase is typed twice, and must be long enough to hold up.
+  const again = h("input", {
+    id: "unlock-passphrase-again",
+    type: "password",
+    autocomplete: "off",
+    "aria-label": "再输入一次口令",
+    placeholder: "再输入一次",
+  });
+  const strength = h("p", { id: "unlock-strength", class: "hint" }, "至少 8 个字符；越长、字的种类越多，越难被猜出");
+  if (isNew) input.addEventListener("input", () => (strength.textContent = passphraseStrength(input.value)));
   const form = h(
     "form",
     { id: "unlock-form", class: "unlock" },
@@ -266,13 +276,26 @@ function unlockForm(
         : "草稿库已加密，请输入口令解锁。",
     ),
     input,
+    ...(isNew ? [again, strength] : []),
     h("button", { id: "unlock-submit", type: "submit" }, isNew ? "设置口令" : "解锁"),
     error,
   );
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
+    if (isNew) {
+      if ([...input.value].length < MIN_PASSPHRASE) {
+        error.textContent = `口令至少需要 ${MIN_PASSPHRASE} 个字符`;
+        return;
+      }
+      if (input.value !== again.value) {
+        error.textContent = "两次输入的口令不一致";
+        again.value = "";
+        return;
+      }
+    }
     const result = await backend.unlockStore(input.value);
     input.value = "";
+    again.value = "";
     if (result.kind === "encrypted") {
       showStorage(statusItem, result);
       form.remove();
@@ -282,6 +305,21 @@ function unlockForm(
     }
   });
   return form;
+}
+
+const MIN_PASSPHRASE = 8;
+
+/** A plain hint on how hard a new passphrase is to guess: its length and
+ * how many kinds of characters it mixes (汉字, letters, digits, others). */
+export function passphraseStrength(passphrase: string): string {
+  const chars = [...passphrase];
+  if (chars.length < MIN_PASSPHRASE) return `还差 ${MIN_PASSPHRASE - chars.length} 个字符（至少 ${MIN_PASSPHRASE} 个）`;
+  const kinds = [/\p{Script=Han}/u, /[A-Za-z]/, /[0-9]/, /[^\p{Script=Han}A-Za-z0-9]/u].filter((k) =>
+    chars.some((c) => k.test(c)),
+  ).length;
+  if (chars.length >= 12 && kinds >= 2) return "强度：强";
+  if (chars.length >= 10 || kinds >= 2) return "强度：中";
+  return "强度：弱（可以再长一些，或混用汉字、字母和数字）";
 }
 
 function selectTab(tabList: HTMLElement, panels: HTMLElement[], id: string): void {

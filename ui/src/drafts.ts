@@ -182,6 +182,13 @@ export class DraftsPane {
   /** Reads the file with visible progress (long PDFs take a while), then
    * hands it to the importer. */
   private async importFile(file: File): Promise<void> {
+    if (file.size > MAX_IMPORT_BYTES) {
+      // Not read at all: a file this size would sit in memory before the
+      // importer could refuse it.
+      const mb = Math.round(file.size / 1024 / 1024);
+      this.host.notify(`导入失败：文件过大（${mb} MB），最多可导入 ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, "error");
+      return;
+    }
     this.progress.hidden = false;
     const bar = h("progress", { max: "100", value: "0" });
     const label = h("span", {}, `正在读取 ${file.name}…`);
@@ -196,6 +203,10 @@ export class DraftsPane {
     }
   }
 }
+
+/** The largest file any importer takes (.pdf); each type's own, smaller
+ * limit is checked by the importer. */
+export const MAX_IMPORT_BYTES = 256 * 1024 * 1024;
 
 function readWithProgress(file: File, onProgress: (share: number) => void): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {

@@ -31,7 +31,7 @@ export class SummaryPanel {
       if (this.job !== null) void host.backend.stopJob(this.job);
     });
     panel.replaceChildren(
-      h("p", { class: "hint" }, "为当前打开的公文（如导入的来文）生成摘要。每条要点都标注来源段落，并经逐条核对（数字、名称与原文一致）；点击“段N”可跳到原文。停止后其余部分不用模型，改为摘录。"),
+      h("p", { class: "hint" }, "为当前打开的公文（如导入的来文）生成摘要。每条要点都标注来源段落，并经逐条核对（数字、日期、金额、名称与所引段落一致，没有原文所无的否定词；任务的时限和责任单位与任务在同一句中）；点击“段N”可跳到原文。停止后其余部分不用模型，改为摘录。"),
       h("div", { class: "row" }, this.start, this.stop, this.progress),
       this.result,
     );
@@ -118,6 +118,6 @@ export function modeLine(summary: Summary): string {
   const n = summary.points.length;
   const byModel = summary.points.filter((p) => p.by === "model").length;
   if (byModel === 0) return `摘录原文要句（${n} 条${summary.mode === "model" ? "，模型未给出可核实的要点" : "，未使用模型"}）`;
-  if (byModel < n) return `模型摘要 ${byModel} 条、摘录 ${n - byModel} 条（均已核对来源）`;
-  return `模型摘要（${n} 条，均已核对来源）`;
+  if (byModel < n) return `模型摘要 ${byModel} 条、摘录 ${n - byModel} 条（数字、日期、金额、名称、否定词均已与所引段落核对）`;
+  return `模型摘要（${n} 条，数字、日期、金额、名称、否定词均已与所引段落核对）`;
 }

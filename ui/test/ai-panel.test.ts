@@ -157,7 +157,7 @@ describe("the summary panel", () => {
     expect($("#summary-progress").hidden).toBe(false);
     backend.jobs[0].finish();
     await vi.waitFor(() => expect(document.querySelectorAll("#summary-points li").length).toBe(4));
-    expect(text("#summary-mode")).toContain("均已核对来源");
+    expect(text("#summary-mode")).toContain("均已与所引段落核对");
     // 段1 is the title: its field is shown and marked.
     $<HTMLButtonElement>('#summary-points [data-paragraph="0"]').click();
     expect($("#field-title").closest(".field-row")!.classList.contains("cited")).toBe(true);
@@ -180,8 +180,8 @@ describe("the summary's mode line", () => {
   });
 
   it("never calls an extract a model summary", () => {
-    expect(modeLine(summary(["model", "model"]))).toBe("模型摘要（2 条，均已核对来源）");
-    expect(modeLine(summary(["model", "extractive"]))).toBe("模型摘要 1 条、摘录 1 条（均已核对来源）");
+    expect(modeLine(summary(["model", "model"]))).toBe("模型摘要（2 条，数字、日期、金额、名称、否定词均已与所引段落核对）");
+    expect(modeLine(summary(["model", "extractive"]))).toBe("模型摘要 1 条、摘录 1 条（数字、日期、金额、名称、否定词均已与所引段落核对）");
     expect(modeLine(summary(["extractive"]))).toContain("模型未给出可核实的要点");
     expect(modeLine(summary(["extractive"], "extractive"))).toContain("未使用模型");
   });

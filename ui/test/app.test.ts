@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { mountApp } from "../src/app";
+import { mountApp, passphraseStrength } from "../src/app";
 import { FakeBackend } from "../src/backend/fake";
 import { modelStatus } from "../src/status";
 import { KINDS, appInfo } from "./fixtures";
@@ -27,6 +27,17 @@ describe("main window", () => {
     expect(tabs).toEqual(["校对", "AI 起草", "摘要", "版式预览"]);
     expect(document.querySelector<HTMLElement>("#panel-proofread")!.hidden).toBe(false);
     expect(document.querySelector<HTMLElement>("#panel-preview")!.hidden).toBe(true);
+  });
+
+  it("refuses a file too large to import before reading it", async () => {
+    const input = document.querySelector<HTMLInputElement>("#import-file")!;
+    const huge = new File(["x"], "巨大.pdf");
+    Object.defineProperty(huge, "size", { value: 1024 * 1024 * 1024 });
+    Object.defineProperty(input, "files", { value: [huge] });
+    input.dispatchEvent(new Event("change"));
+    await vi.waitFor(() => expect(text("#notice")).toContain("文件过大（1024 MB）"));
+    expect(backend.imports).toBe(0);
+    expect(document.querySelector<HTMLElement>("#import-progress")!.hidden).toBe(true);
   });
 
   it("switches tool tabs", () => {
@@ -116,11 +127,28 @@ describe("a locked draft store", () => {
     expect(document.querySelector("#unlock-form")).toBeNull();
   });
 
-  it("offers a passphrase when no keyring can hold the key", async () => {
-    await mount({ kind: "failed", code: "store-keyring-unavailable", message: "无法使用系统密钥环" });
+  it("offers a passphrase typed twice, at least 8 characters, when no keyring can hold the key", async () => {
+    const backend = await mount({ kind: "failed", code: "store-keyring-unavailable", message: "无法使用系统密钥环" });
     expect(text("#unlock-submit")).toBe("设置口令");
-    await submit("正确口令");
+    const again = () => document.querySelector<HTMLInputElement>("#unlock-passphrase-again")!;
+    await submit("短口令");
+    expect(text("#unlock-error")).toBe("口令至少需要 8 个字符");
+    again().value = "草稿库的新口令甲";
+    await submit("草稿库的新口令乙");
+    expect(text("#unlock-error")).toBe("两次输入的口令不一致");
+    expect(text("#status-storage")).not.toBe("已加密");
+    expect(backend.unlockCalls).toBe(0);
+    backend.passphrase = "正确口令正确口令";
+    again().value = "正确口令正确口令";
+    await submit("正确口令正确口令");
     expect(text("#status-storage")).toBe("已加密");
+  });
+
+  it("hints how hard a new passphrase is to guess", () => {
+    expect(passphraseStrength("一二三")).toContain("还差 5 个字符");
+    expect(passphraseStrength("一二三四五六七八")).toContain("弱");
+    expect(passphraseStrength("草稿库口令2026年")).toContain("中");
+    expect(passphraseStrength("青禾市教育局草稿库2026！")).toBe("强度：强");
   });
 
   it("shows no form when the store is open", async () => {

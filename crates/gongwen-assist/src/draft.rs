@@ -913,12 +913,18 @@ fn complete_facts(lines: &mut Vec<String>, brief: &str) -> Vec<String> {
         .collect();
     let mut added: Vec<String> = Vec::new();
     for fact in &missing {
-        if let Some(clause) = clauses
+        let holds = |c: &&str| rubric::facts::facts_of(c).contains(fact);
+        // The clause without the user's instruction words, unless the fact
+        // is in those words (报告1至9月……情况：…).
+        let clause = clauses
             .iter()
-            .find(|c| rubric::facts::facts_of(c).contains(fact))
+            .map(|c| without_task_words(c))
+            .find(holds)
+            .or_else(|| clauses.iter().copied().find(holds));
+        if let Some(clause) = clause
             && !added.iter().any(|a| a == clause)
         {
-            added.push((*clause).to_owned());
+            added.push(clause.to_owned());
         }
     }
     for clause in &added {
@@ -953,6 +959,17 @@ fn complete_facts(lines: &mut Vec<String>, brief: &str) -> Vec<String> {
         }
     }
     added
+}
+
+/// A brief clause without the words that tell the writer what the document
+/// is for (报告……整改进展：反馈问题共26个 → 反馈问题共26个): those are the
+/// user's instructions, not the document's text.
+fn without_task_words(clause: &str) -> &str {
+    const TASKS: [&str; 8] = ["报告", "通报", "答复", "商请", "提请", "请示", "函复", "就"];
+    match clause.split_once('：') {
+        Some((task, rest)) if !rest.is_empty() && TASKS.iter().any(|t| task.starts_with(t)) => rest,
+        _ => clause,
+    }
 }
 
 /// A body as the program makes it from the model's text.
@@ -1397,6 +1414,22 @@ mod tests {
         );
         assert_eq!(t.closing.as_deref(), Some("特此通知。"));
         assert_eq!(t.cut.len(), 3, "{:?}", t.cut);
+    }
+
+    #[test]
+    fn a_clause_put_back_leaves_the_users_instruction_out() {
+        let brief = "报告中央生态环境保护督察反馈问题整改进展：反馈问题共26个，已完成整改19个。";
+        let mut lines = vec!["我市高度重视督察反馈问题整改工作，已完成整改19个。".to_owned()];
+        let added = complete_facts(&mut lines, brief);
+        assert_eq!(added, ["反馈问题共26个"]);
+        assert_eq!(without_task_words("联系人：马丽娟"), "联系人：马丽娟");
+        // A fact inside the instruction words keeps them.
+        let brief = "报告1至9月就业援助工作情况：举办专场招聘会46场。";
+        let mut lines = vec!["今年以来，我局举办专场招聘会46场。".to_owned()];
+        assert_eq!(
+            complete_facts(&mut lines, brief),
+            ["报告1至9月就业援助工作情况：举办专场招聘会46场"]
+        );
     }
 
     #[test]

@@ -23,6 +23,31 @@ re!(
     r"[〇零一二两三四五六七八九十百千万亿]+(?:[个项所名人年月日条家次批类件元天周岁户座亩台辆种位处份期届倍]|万元|亿元)"
 );
 re!(TITLE, r"《[^《》]{1,60}》");
+// Units a reader takes whole: a day (5月31日), an amount (800万元), a share
+// (78%). Matched on text whose numerals are already digits.
+re!(
+    UNIT,
+    r"(\d+)月(\d+)日|(\d+(?:\.\d+)?)(万元|亿元|元|万吨|吨|万人|公里|%)"
+);
+// 万 and 亿 stay words: 800万元 must not become 80010000元.
+re!(
+    CHINESE_RUN,
+    r"[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千]*"
+);
+
+/// Words that turn a statement round: a point that has more of them than
+/// its source says something else. Compounds where the character is no
+/// negation (不断, 未来, 无人机…) are not counted.
+const NEGATIONS: [(&str, &[&str]); 5] = [
+    (
+        "不",
+        &["不断", "不少", "不仅", "不同", "不久", "不良", "不论"],
+    ),
+    ("未", &["未来"]),
+    ("没有", &[]),
+    ("无", &["无人机", "无线", "无论"]),
+    ("禁止", &[]),
+];
 
 /// Organisation-like endings: jieba does not tag every 机关 as one.
 pub(crate) const ORG_ENDINGS: [&str; 22] = [
@@ -57,6 +82,10 @@ pub enum FactKind {
     Number,
     Name,
     Title,
+    /// A day, an amount or a share, taken whole.
+    Unit,
+    /// A negation the source does not have.
+    Negation,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -210,6 +239,13 @@ impl Verdict {
                 FactKind::Number => "数字",
                 FactKind::Name => "名称",
                 FactKind::Title => "文件名",
+                FactKind::Unit => "日期或数额",
+                FactKind::Negation => {
+                    return format!(
+                        "要点中的否定词“{}”在所引段落中没有，意思可能被说反了",
+                        fact.text
+                    );
+                }
             };
             format!("{what}“{}”在所引段落中找不到", fact.text)
         } else if self.coverage < min_coverage {
@@ -222,17 +258,75 @@ impl Verdict {
 
 pub fn verify(claim: &str, source: &str) -> Verdict {
     let source_numbers = numbers(source);
-    let missing = facts(claim)
+    let mut missing: Vec<Fact> = facts(claim)
         .into_iter()
         .filter(|f| match f.kind {
             FactKind::Number => !source_numbers.contains(&f.text),
             FactKind::Name | FactKind::Title => !source.contains(&f.text),
+            FactKind::Unit | FactKind::Negation => false,
         })
         .collect();
+    // 5月1日 … 3月31日 in the source is not 5月31日: days, amounts and
+    // shares must occur whole.
+    let source_units = units(source);
+    missing.extend(
+        units(claim)
+            .into_iter()
+            .filter(|u| !source_units.contains(u))
+            .map(|text| Fact {
+                kind: FactKind::Unit,
+                text,
+            }),
+    );
+    // An inserted 不 turns the source round.
+    missing.extend(
+        NEGATIONS
+            .iter()
+            .filter(|(word, except)| {
+                negations(claim, word, except) > negations(source, word, except)
+            })
+            .map(|(word, _)| Fact {
+                kind: FactKind::Negation,
+                text: (*word).to_owned(),
+            }),
+    );
     Verdict {
         missing,
         coverage: coverage(claim, source),
     }
+}
+
+/// The days, amounts and shares of a text, canonical (leading zeros and
+/// full-width digits folded, Chinese numerals read).
+fn units(text: &str) -> HashSet<String> {
+    let digits = CHINESE_RUN.replace_all(text, |caps: &regex::Captures<'_>| {
+        let run = caps[0].replace('两', "二");
+        chinese_number(&run).map_or_else(|| caps[0].to_owned(), |n| n.to_string())
+    });
+    let folded = fold_digits(&digits).replace('％', "%");
+    UNIT.captures_iter(&folded)
+        .map(|c| match (c.get(1), c.get(2), c.get(3), c.get(4)) {
+            (Some(m), Some(d), _, _) => {
+                format!(
+                    "{}月{}日",
+                    normalise_arabic(m.as_str()),
+                    normalise_arabic(d.as_str())
+                )
+            }
+            (_, _, Some(n), Some(unit)) => {
+                format!("{}{}", normalise_arabic(n.as_str()), unit.as_str())
+            }
+            _ => String::new(),
+        })
+        .filter(|u| !u.is_empty())
+        .collect()
+}
+
+/// How often `word` occurs as a negation (not inside one of `except`).
+fn negations(text: &str, word: &str, except: &[&str]) -> usize {
+    let all = text.matches(word).count();
+    let inside: usize = except.iter().map(|e| text.matches(e).count()).sum();
+    all.saturating_sub(inside)
 }
 
 #[cfg(test)]
@@ -266,6 +360,47 @@ mod tests {
         assert!(v.missing.iter().any(|f| f.text.contains("财政局")), "{v:?}");
         let v = verify("依据《校舍安全条例》维修校舍", SOURCE);
         assert!(v.missing.iter().any(|f| f.kind == FactKind::Title));
+    }
+
+    #[test]
+    fn days_and_amounts_are_taken_whole() {
+        let source = "5月1日起施行，原办法3月31日废止，共投入1200万元，完成计划的78%。";
+        let v = verify("办法5月31日起施行", source);
+        assert!(v.missing.iter().any(|f| f.text == "5月31日"), "{v:?}");
+        assert!(v.reason(0.5).contains("日期或数额"));
+        assert!(
+            verify("办法5月1日起施行，投入1200万元", source)
+                .missing
+                .is_empty()
+        );
+        // 1200 and 78 are in the source, but not as 78万元.
+        assert!(!verify("投入78万元", source).missing.is_empty());
+        // The source may write the day in Chinese numerals.
+        assert!(
+            verify("3月31日废止", "原办法三月三十一日废止。")
+                .missing
+                .is_empty()
+        );
+
+        assert!(verify("完成计划的78％", source).missing.is_empty());
+    }
+
+    #[test]
+    fn an_inserted_negation_fails() {
+        let source = "各单位要在6月10日前报送检查情况。";
+        let v = verify("各单位不要在6月10日前报送检查情况", source);
+        assert!(
+            v.missing.iter().any(|f| f.kind == FactKind::Negation),
+            "{v:?}"
+        );
+        assert!(v.reason(0.5).contains("说反"));
+        // A negation the source has, and 不断 which is none, pass.
+        assert!(
+            verify("不得迟报", "各单位不得迟报、漏报。")
+                .missing
+                .is_empty()
+        );
+        assert!(verify("不断加强检查", "持续加强检查。").missing.is_empty());
     }
 
     #[test]

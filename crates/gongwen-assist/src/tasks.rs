@@ -146,13 +146,22 @@ pub fn parse_model_tasks(
             .verify(&claim, &cited, near.clone())
             .and_then(|(ok, _)| {
                 let text = sources.text_of(&ok);
-                match [&deadline, &owner]
-                    .into_iter()
-                    .flatten()
-                    .find(|f| !text.contains(f.as_str()))
-                {
-                    Some(f) => Err(format!("“{f}”在所引段落中找不到")),
-                    None => Ok(ok),
+                let given: Vec<&String> = [&deadline, &owner].into_iter().flatten().collect();
+                if let Some(f) = given.iter().find(|f| !text.contains(f.as_str())) {
+                    return Err(format!("“{f}”在所引段落中找不到"));
+                }
+                // The deadline and the owner belong to this duty: they stand
+                // in one sentence with it, not anywhere in the paragraph.
+                let together = text
+                    .split_inclusive(['。', '；', '！', '？'])
+                    .any(|sentence| {
+                        given.iter().all(|f| sentence.contains(f.as_str()))
+                            && crate::facts::coverage(&task, sentence) >= 0.3
+                    });
+                if given.is_empty() || together {
+                    Ok(ok)
+                } else {
+                    Err("时限、责任单位与任务不在所引段落的同一句中".to_owned())
                 }
             });
         match verdict {
@@ -237,5 +246,24 @@ mod tests {
         assert_eq!(ok.len(), 1);
         assert_eq!(ok[0].sources, vec![1]);
         assert_eq!(bad.len(), 2);
+    }
+
+    #[test]
+    fn a_deadline_and_owner_from_another_sentence_are_not_the_tasks() {
+        let paragraphs = vec![
+            "市应急管理局负责组织开展防汛应急演练。各区县要在6月15日前报送汛前检查总结。"
+                .to_owned(),
+        ];
+        let s = Sources {
+            paragraphs: &paragraphs,
+            suspicious: &[],
+            min_coverage: 0.3,
+        };
+        let mixed = "组织开展防汛应急演练｜6月15日前｜市应急管理局｜【段1】";
+        let (ok, bad) = parse_model_tasks(mixed, &s, 0..1);
+        assert!(ok.is_empty(), "{ok:?}");
+        assert!(bad[0].reason.contains("同一句"), "{bad:?}");
+        let right = "组织开展防汛应急演练｜无｜市应急管理局｜【段1】";
+        assert_eq!(parse_model_tasks(right, &s, 0..1).0.len(), 1);
     }
 }

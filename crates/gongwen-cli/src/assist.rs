@@ -250,7 +250,7 @@ fn examples_for(
     let store = match choice {
         "builtin" => None,
         "auto" if gongwen_store::database_path(&gongwen_store::data_dir_from_env()).exists() => {
-            match crate::drafts::open_store() {
+            match crate::drafts::open_store_quietly() {
                 Ok(store) => Some(store),
                 Err(f) => {
                     notices.push(format!("未能打开草稿库（{}），只用内置范文", f.message));

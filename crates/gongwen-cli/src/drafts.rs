@@ -2,6 +2,7 @@ use std::{
     io::IsTerminal,
     path::{Path, PathBuf},
     process::ExitCode,
+    sync::OnceLock,
 };
 
 use clap::Subcommand;
@@ -114,12 +115,63 @@ pub fn now() -> String {
     iso8601_utc(secs)
 }
 
-/// Opens the store with `GONGWEN_PASSPHRASE` or the system keyring,
-/// creating it on first use.
+/// The passphrase given on a file descriptor (`--passphrase-fd N`).
+static PASSPHRASE_FROM_FD: OnceLock<Zeroizing<String>> = OnceLock::new();
+
+/// Reads the store's passphrase from descriptor `fd` (its first line), for
+/// scripts: nothing lands in the environment or the shell's history.
+pub fn read_passphrase_fd(fd: u32) -> Result<(), Failure> {
+    // Through /proc: the descriptor's file, without unsafe code.
+    let text = Zeroizing::new(
+        std::fs::read_to_string(format!("/proc/self/fd/{fd}")).map_err(|e| {
+            Failure::new(
+                "usage-passphrase-fd",
+                format!("无法从文件描述符 {fd} 读取口令：{e}"),
+            )
+        })?,
+    );
+    let line = Zeroizing::new(text.lines().next().unwrap_or("").to_owned());
+    let _ = PASSPHRASE_FROM_FD.set(line);
+    Ok(())
+}
+
+/// How the store is unlocked: `--passphrase-fd`, else `GONGWEN_PASSPHRASE`,
+/// else — for a passphrase store, when `ask` and at a terminal — the
+/// passphrase typed without echo; and the system keyring.
+fn credentials(ask: bool) -> Credentials {
+    let mut credentials = Credentials::from_env();
+    if let Some(p) = PASSPHRASE_FROM_FD.get() {
+        credentials.passphrase = Some(p.clone());
+    }
+    let passphrase_store = matches!(
+        key_source(&data_dir_from_env()),
+        Ok(Some(KeySource::Passphrase { .. }))
+    );
+    if credentials.passphrase.is_none()
+        && ask
+        && passphrase_store
+        && std::io::stdin().is_terminal()
+        && let Ok(p) = rpassword::prompt_password("草稿库口令：")
+    {
+        credentials.passphrase = Some(Zeroizing::new(p));
+    }
+    credentials
+}
+
+/// Opens the store, creating it on first use; asks for the passphrase at a
+/// terminal if it needs one.
 pub fn open_store() -> Result<Store, Failure> {
     Ok(gongwen_store::open_store(
         &data_dir_from_env(),
-        &Credentials::from_env(),
+        &credentials(true),
+    )?)
+}
+
+/// The same, never asking: for work that goes on without the store.
+pub fn open_store_quietly() -> Result<Store, Failure> {
+    Ok(gongwen_store::open_store(
+        &data_dir_from_env(),
+        &credentials(false),
     )?)
 }
 
@@ -156,7 +208,7 @@ fn backup_passphrase(confirm: bool) -> Result<Zeroizing<String>, Failure> {
 /// The database path and its key.
 fn unlock() -> Result<(PathBuf, Key), Failure> {
     let dir = data_dir_from_env();
-    let key = gongwen_store::unlock(&dir, &Credentials::from_env())?;
+    let key = gongwen_store::unlock(&dir, &credentials(true))?;
     Ok((database_path(&dir), key))
 }
 
@@ -298,7 +350,7 @@ pub fn backup(command: BackupCommand) -> Result<ExitCode, Failure> {
 
 pub fn key(command: KeyCommand) -> Result<ExitCode, Failure> {
     let dir = data_dir_from_env();
-    let credentials = Credentials::from_env();
+    let credentials = credentials(!matches!(command, KeyCommand::Status));
     let new_passphrase;
     let new = match command {
         KeyCommand::Status => {

@@ -64,7 +64,10 @@ pub fn load_request(
 
 /// Starts the engine and waits for the model; a failure becomes a `Failure`.
 pub fn ready_engine(request: LoadRequest) -> Result<(Engine, gongwen_engine::ModelInfo), Failure> {
-    let unregistered = matches!(request.identity, ModelIdentity::Unregistered);
+    let unregistered = matches!(
+        request.identity,
+        ModelIdentity::Unregistered | ModelIdentity::Consented { .. }
+    );
     let worker = WorkerCommand::current_exe().map_err(|e| Failure {
         code: "engine-spawn".to_owned(),
         message: format!("找不到本程序的路径，无法启动模型进程：{e}"),

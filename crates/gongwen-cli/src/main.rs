@@ -24,6 +24,10 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "gongwen", version, about = "公文助手命令行（离线）")]
 struct Cli {
+    /// 从文件描述符 N 读取草稿库口令（第一行），供脚本使用；不写入环境变量和命令历史。
+    /// 不给出时依次用 GONGWEN_PASSPHRASE、终端中询问（不回显）、系统密钥环
+    #[arg(long, global = true, value_name = "N")]
+    passphrase_fd: Option<u32>,
     #[command(subcommand)]
     command: Command,
 }
@@ -101,6 +105,12 @@ fn main() -> ExitCode {
     // Best effort: a kernel that refuses is no reason to refuse the work.
     let _ = gongwen_engine::no_core_dumps();
     let cli = Cli::parse();
+    if let Some(fd) = cli.passphrase_fd
+        && let Err(failure) = drafts::read_passphrase_fd(fd)
+    {
+        eprintln!("错误：{} [{}]", failure.message, failure.code);
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Models(command) => models::run(command),
         Command::Generate(args) => generate::run(args),

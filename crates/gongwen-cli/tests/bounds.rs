@@ -95,6 +95,11 @@ fn zip_bomb(path: &Path) {
 /// A PDF of `pages` pages sharing one content stream, whose page tree says
 /// it has `claimed` pages (a hostile file lies, to get past a quick count).
 fn many_page_pdf(path: &Path, pages: usize, claimed: usize) {
+    shared_content_pdf(path, pages, claimed, 1);
+}
+
+/// The same, with the shared content stream's text shown `repeat` times.
+fn shared_content_pdf(path: &Path, pages: usize, claimed: usize, repeat: usize) {
     let mut pdf: Vec<u8> = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     let mut object = |pdf: &mut Vec<u8>, body: &str| {
@@ -118,7 +123,10 @@ fn many_page_pdf(path: &Path, pages: usize, claimed: usize) {
         &mut pdf,
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     );
-    let content = "BT /F1 12 Tf 72 720 Td (Notice) Tj ET";
+    let content = format!(
+        "BT /F1 12 Tf 72 720 Td {}ET",
+        "(Notice of the annual inspection) Tj 0 -14 Td ".repeat(repeat)
+    );
     object(
         &mut pdf,
         &format!(
@@ -173,6 +181,12 @@ fn hostile_imports_stay_under_the_memory_ceiling_and_the_time_limit() {
     let lying = dir.path().join("谎称三页.pdf");
     many_page_pdf(&lying, 100_000, 3);
     assert_refused(&lying, "import-too-many-pages", "共 100000 页");
+
+    // Fewer pages than the limit, each showing the same 2 MB stream: every
+    // page alone is within bounds, the document is not.
+    let shared = dir.path().join("共用内容流.pdf");
+    shared_content_pdf(&shared, 4_000, 4_000, 50_000);
+    assert_refused(&shared, "import-pdf-too-complex", "超过可导入的上限");
 
     // The generator makes readable PDFs: a small one imports.
     let few = dir.path().join("三页.pdf");

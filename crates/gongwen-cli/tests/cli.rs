@@ -1177,3 +1177,45 @@ fn a_restore_that_drops_audit_entries_is_reported_by_audit_verify() {
     let log = run(&["audit", "list"]);
     assert!(!log.contains("导出.docx"), "{log}");
 }
+
+#[test]
+fn the_passphrase_can_come_from_a_descriptor_instead_of_the_environment() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("通知.txt");
+    std::fs::write(&file, "关于口令来源的通知\n各单位：\n特此通知。").unwrap();
+    // Made with the passphrase in the environment…
+    let out = gongwen_backup(
+        home.path(),
+        "描述符口令",
+        None,
+        &["drafts", "save", file.to_str().unwrap()],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // …opened with it on descriptor 3 and none in the environment.
+    let run = |passphrase: &str| {
+        Command::new("bash")
+            .arg("-c")
+            .arg(r#""$GONGWEN_BIN" --passphrase-fd 3 drafts list --json 3< <(printf '%s\n' "$PASS")"#)
+            .env("GONGWEN_BIN", env!("CARGO_BIN_EXE_gongwen"))
+            .env("GONGWEN_HOME", home.path())
+            .env("PASS", passphrase)
+            .env_remove("GONGWEN_PASSPHRASE")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = run("描述符口令");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("关于口令来源的通知"));
+    let out = run("错的口令");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("口令错误"));
+}

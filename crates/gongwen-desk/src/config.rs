@@ -13,6 +13,10 @@ pub struct AppConfig {
     /// to the audit log when it loads).
     #[serde(default)]
     pub allow_unregistered: bool,
+    /// The SHA-256 of the file the user confirmed: the consent holds for
+    /// that file only.
+    #[serde(default)]
+    pub consented_sha256: Option<String>,
     /// Worker threads; none = the machine's physical cores.
     #[serde(default)]
     pub threads: Option<u32>,
@@ -30,6 +34,7 @@ impl Default for AppConfig {
         AppConfig {
             model: default_model(),
             allow_unregistered: false,
+            consented_sha256: None,
             threads: None,
             context: None,
         }

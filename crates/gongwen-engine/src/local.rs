@@ -77,6 +77,9 @@ pub enum ModelIdentity {
     /// Not in the manifest, and the user agreed to load it anyway (an office
     /// bringing its own GGUF). Its SHA-256 is reported for the audit log.
     Unregistered,
+    /// The same, agreed to for the file with this SHA-256 only: a file
+    /// replaced since is refused and the user asked again.
+    Consented { sha256: String },
 }
 
 /// What the model is asked to do.
@@ -495,7 +498,7 @@ fn load(
                 spec.size_bytes,
             )
         }
-        ModelIdentity::Unregistered => {
+        ModelIdentity::Unregistered | ModelIdentity::Consented { .. } => {
             if !request.path.exists() {
                 return Err(Box::new(ModelState::Missing {
                     file: request.path.display().to_string(),
@@ -505,6 +508,16 @@ fn load(
             check_gguf_magic(&request.path)?;
             let sha256 = sha256_file(&request.path, &mut progress)
                 .map_err(|e| failed(e.code(), e.to_string()))?;
+            if let ModelIdentity::Consented { sha256: agreed } = &request.identity
+                && !agreed.eq_ignore_ascii_case(&sha256)
+            {
+                return Err(failed(
+                    "model-consent-changed",
+                    format!(
+                        "模型文件 {file_name} 自您确认使用以来已被更换（SHA-256 不同），未加载。请在设置中核实后重新确认"
+                    ),
+                ));
+            }
             let size = std::fs::metadata(&request.path).map_or(0, |m| m.len());
             (
                 file_name.clone(),

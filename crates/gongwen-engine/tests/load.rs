@@ -412,6 +412,35 @@ fn an_unregistered_model_loads_when_allowed_and_reports_its_hash() {
 }
 
 #[test]
+fn consent_holds_for_the_file_it_was_given_to_only() {
+    let (spec, path) = test_model_path();
+    let dir = tempfile::tempdir().unwrap();
+    let renamed = dir.path().join("office-model.gguf");
+    std::os::unix::fs::symlink(&path, &renamed).unwrap();
+    let agreed = |sha256: &str| {
+        LocalEngine::start(LoadRequest {
+            path: renamed.clone(),
+            identity: ModelIdentity::Consented {
+                sha256: sha256.to_owned(),
+            },
+            context: small_context(),
+        })
+    };
+    assert!(matches!(
+        agreed(&spec.sha256).wait_settled(),
+        ModelState::Ready(_)
+    ));
+    // The file was replaced after the user said yes to it.
+    match agreed(&"0".repeat(64)).wait_settled() {
+        ModelState::Failed { code, message } => {
+            assert_eq!(code, "model-consent-changed");
+            assert!(message.contains("重新确认"), "{message}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+}
+
+#[test]
 fn missing_model_says_how_to_get_it_and_requests_fail_with_the_reason() {
     let request = test_model();
     let dir = tempfile::tempdir().unwrap();

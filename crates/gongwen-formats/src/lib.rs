@@ -31,6 +31,9 @@ pub enum ImportError {
     Damaged(String),
     #[error("PDF 已加密（需要口令才能打开），请先在阅读器中解除加密再导入")]
     EncryptedPdf,
+    /// Pages that share one huge content stream, or just too much.
+    #[error("PDF 的{0}超过可导入的上限，已停止读取（文件可能经过恶意构造），请拆分后再导入")]
+    PdfTooComplex(&'static str),
     #[error("这是扫描件（PDF 中没有文字层），无法直接提取文字，请用带文字的版本或先做文字识别")]
     Scanned,
     #[error("这不是文本文件（含有二进制内容），请选择 .txt、.docx 或 .pdf 文件")]
@@ -52,6 +55,7 @@ impl ImportError {
             ImportError::EncryptedOrLegacy => "import-encrypted",
             ImportError::Damaged(_) => "import-damaged",
             ImportError::EncryptedPdf => "import-pdf-encrypted",
+            ImportError::PdfTooComplex(_) => "import-pdf-too-complex",
             ImportError::Scanned => "import-scanned",
             ImportError::Unsupported(_) => "import-unsupported",
         }

