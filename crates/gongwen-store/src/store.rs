@@ -291,15 +291,7 @@ impl Store {
              WHERE drafts_fts MATCH ?1 AND d.kind = ?2 AND d.deleted_at IS NULL
              ORDER BY bm25(drafts_fts) LIMIT ?3",
         )?;
-        let rows = stmt.query_map(rusqlite::params![query, kind, limit as i64], |row| {
-            Ok(DraftSummary {
-                id: row.get(0)?,
-                kind: row.get(1)?,
-                title: row.get(2)?,
-                updated_at: row.get(3)?,
-                revisions: row.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map(rusqlite::params![query, kind, limit as i64], draft_summary)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -313,15 +305,7 @@ impl Store {
              FROM documents d JOIN revisions r ON r.document_id = d.id
              WHERE {filter} GROUP BY d.id ORDER BY d.updated_at DESC, d.id DESC"
         ))?;
-        let rows = stmt.query_map(params, |row| {
-            Ok(DraftSummary {
-                id: row.get(0)?,
-                kind: row.get(1)?,
-                title: row.get(2)?,
-                updated_at: row.get(3)?,
-                revisions: row.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map(params, draft_summary)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -470,6 +454,17 @@ impl Store {
         anchor::advance(&self.conn, &self.anchor);
         Ok(())
     }
+}
+
+/// A row of (id, kind, title, updated_at, revision count).
+fn draft_summary(row: &rusqlite::Row<'_>) -> rusqlite::Result<DraftSummary> {
+    Ok(DraftSummary {
+        id: row.get(0)?,
+        kind: row.get(1)?,
+        title: row.get(2)?,
+        updated_at: row.get(3)?,
+        revisions: row.get(4)?,
+    })
 }
 
 pub(crate) fn open_lock(db: &Path) -> Result<std::fs::File, StoreError> {
