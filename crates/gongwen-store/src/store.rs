@@ -79,7 +79,10 @@ impl Store {
         let key_pragma = key.map(Key::pragma_value).unwrap_or_default();
         let mut conn = match key {
             Some(_) => keyed_connection(path, rusqlite::OpenFlags::default(), &key_pragma)?,
-            None => Connection::open(path)?,
+            None => {
+                sqlcipher_ready();
+                Connection::open(path)?
+            }
         };
         // The first read is where a wrong key shows.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |row| {
@@ -489,6 +492,18 @@ pub(crate) fn lock_exclusively(lock: &std::fs::File) -> Result<(), StoreError> {
     })
 }
 
+/// Completes SQLCipher's one-time set-up before any of our connections
+/// opens. SQLite marks itself initialised *before* SQLCipher's extra init
+/// registers `sqlcipher_export`, so a connection opened on another thread
+/// in that window lacks the function (seen as a failed restore when tests
+/// run in parallel). `Once` makes every other thread wait for the whole
+/// set-up, which an in-memory connection drives to the end (if even that
+/// fails, the real open that follows reports why).
+fn sqlcipher_ready() {
+    static READY: std::sync::Once = std::sync::Once::new();
+    READY.call_once(|| drop(Connection::open_in_memory()));
+}
+
 /// A connection to an SQLCipher file with its key set. SQLCipher would log
 /// a wrong key to stderr itself; our error says it in Chinese instead.
 pub(crate) fn keyed_connection(
@@ -496,6 +511,7 @@ pub(crate) fn keyed_connection(
     flags: rusqlite::OpenFlags,
     key_pragma: &str,
 ) -> Result<Connection, StoreError> {
+    sqlcipher_ready();
     let conn = Connection::open_with_flags(path, flags)?;
     let _ = conn.pragma_update(None, "cipher_log_level", "NONE");
     conn.pragma_update(None, "key", key_pragma)?;
