@@ -5,6 +5,8 @@ fn main() {
         "app_info",
         "ui_ready",
         "watch_model",
+        "watch_close",
+        "close_window",
         "unlock_store",
         "list_drafts",
         "new_draft",

@@ -233,6 +233,7 @@ pub fn import_file(request: tauri::ipc::Request<'_>) -> Answer<Imported> {
         form: DraftForm::from_document(&structured.document),
         kind_from_title: structured.kind_source == KindSource::Title,
         chars: text.chars().count(),
+        hidden: gongwen_domain::hidden::hidden_passages(&text),
     })
 }
 

@@ -172,6 +172,8 @@ pub struct Imported {
     /// The 文种 was read from the title (else 通知 was assumed).
     pub kind_from_title: bool,
     pub chars: usize,
+    /// Passages the file hid from its reader, marked 【隐藏文字：…】.
+    pub hidden: usize,
 }
 
 #[derive(Serialize)]

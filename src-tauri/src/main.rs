@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod assist;
+mod closing;
 mod commands;
 mod dto;
 mod files;
@@ -15,6 +16,7 @@ use gongwen_engine::{
     ContextConfig, Engine, LoadRequest, ModelIdentity, ModelState, WorkerCommand,
 };
 use gongwen_models::ModelError;
+use tauri::Manager;
 
 pub struct AppState {
     pub engine: std::sync::Arc<Engine>,
@@ -23,6 +25,8 @@ pub struct AppState {
     /// When the process started: the window reports when it became
     /// interactive, and the cold start is measured from here.
     pub started: std::time::Instant,
+    /// Holds a close of the window until the open draft is saved.
+    pub closing: closing::CloseGate,
 }
 
 /// The model named by `$GONGWEN_MODEL`, else by the settings (a manifest
@@ -118,13 +122,33 @@ fn main() {
         jobs: std::sync::Arc::default(),
         storage,
         started,
+        closing: closing::CloseGate::default(),
     };
     let result = tauri::Builder::default()
         .manage(state)
+        .setup(|app| {
+            if let Err(e) = closing::close_on_signals(app.handle()) {
+                // The window still saves on close; only a signal would not wait.
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!("公文助手：无法处理结束信号：{e}");
+                }
+            }
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::CloseRequested { api, .. } = event
+                && window.state::<AppState>().closing.hold()
+            {
+                api.prevent_close();
+            }
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::ui_ready,
             commands::watch_model,
+            closing::watch_close,
+            closing::close_window,
             commands::unlock_store,
             commands::list_drafts,
             commands::new_draft,

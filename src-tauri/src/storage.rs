@@ -404,7 +404,7 @@ mod tests {
         assert!(matches!(status, StorageStatus::Encrypted { drafts: 1 }));
 
         again
-            .change_key(Some(Zeroizing::new("新的口令".into())))
+            .change_key(Some(Zeroizing::new("新的口令新的口令".into())))
             .unwrap();
         assert_eq!(again.key_source(), Some("口令"));
         let backup = dir.path().join("b.gwbak");

@@ -4,15 +4,17 @@
 // the model draft the body (streaming; 停止), accept it, plant a typo and
 // accept the fix, save revisions, survive a crash of the model worker,
 // preview, summarize and follow a citation, export a .docx and import it
-// back, quit, restart, and find the drafts and their history still there.
+// back, close the window right after typing (by the session's end signal),
+// quit, restart, and find the drafts, their history and the last words there.
 // Screenshots go to $GONGWEN_E2E_OUT; the cold start is printed.
 // Run by scripts/test.sh.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { after, before, test } from "node:test";
 import { Session, startDriver } from "./webdriver.mjs";
 
@@ -29,6 +31,7 @@ const ISSUER = "××市人民政府办公室";
 
 let driver;
 let session;
+let home;
 const exportDir = mkdtempSync(join(tmpdir(), "gongwen-e2e-export-"));
 const startups = [];
 
@@ -65,7 +68,7 @@ before(async () => {
   // A port unlikely to clash with another run on the same machine.
   const port = 20_000 + (process.pid % 20_000);
   // A fresh encrypted draft store, unlocked by passphrase as in headless use.
-  const home = mkdtempSync(join(tmpdir(), "gongwen-e2e-"));
+  home = mkdtempSync(join(tmpdir(), "gongwen-e2e-"));
   const env = {
     ...process.env,
     GONGWEN_MODEL: "test",
@@ -317,6 +320,44 @@ test("export writes a GB/T 9704 .docx that imports back with the same text", asy
   assert.match(body, /二、加强隐患排查/);
   // The import is a draft of its own now: two in the list.
   await session.until(() => session.count("#draft-list li").then((n) => n === 2), 10_000, "the imported draft in the list");
+});
+
+/** The window's process (not its model worker, not WebKit's helpers). */
+function appPid() {
+  const exe = realpathSync(app);
+  const pids = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((pid) => {
+    try {
+      return (
+        readlinkSync(`/proc/${pid}/exe`) === exe &&
+        !readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("engine-worker") &&
+        readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`GONGWEN_HOME=${home}`)
+      );
+    } catch {
+      return false; // gone, or not ours to read
+    }
+  });
+  assert.equal(pids.length, 1, `one app process for ${home}: ${pids}`);
+  return Number(pids[0]);
+}
+
+test("the window closed right after typing (logout's SIGTERM) saves the last words first", async () => {
+  const words = "关窗前最后输入的一句";
+  await session.type(".cm-content", `${ENTER}${words}`);
+  // Typed well inside the 3 s autosave delay: not saved yet.
+  assert.equal(await session.attribute("#save-state", "data-state"), "dirty");
+  const pid = appPid();
+  process.kill(pid, "SIGTERM");
+  const deadline = Date.now() + 25_000;
+  while (existsSync(`/proc/${pid}`)) {
+    assert.ok(Date.now() < deadline, "the app did not close within 25 s of SIGTERM");
+    await sleep(100);
+  }
+  await session.delete().catch(() => {});
+  await launch();
+  await session.until(() => session.count("#draft-list li").then((n) => n === 2), 15_000, "both drafts listed");
+  // The edited draft is the newest: first in the list.
+  await session.click("#draft-list li:nth-child(1)");
+  await session.until(async () => (await bodyText()).includes(words), 10_000, "the last words in the reopened draft");
 });
 
 test("after quitting and restarting, the draft and its revisions are still there", async () => {

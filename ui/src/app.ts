@@ -138,9 +138,12 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
         const imported = await backend.importFile(name, bytes);
         editor.open(null, imported.form, []);
         await editor.save();
+        const hidden = imported.hidden
+          ? `。文件中有 ${imported.hidden} 处隐藏文字，已在正文中以“【隐藏文字：…】”标出，摘要不会引用`
+          : "";
         notify(
-          `已导入 ${name}（${imported.chars} 字），文种：${imported.form.kind}${imported.kind_from_title ? "" : "（未能从标题识别，暂按通知处理，请核对）"}`,
-          "ok",
+          `已导入 ${name}（${imported.chars} 字），文种：${imported.form.kind}${imported.kind_from_title ? "" : "（未能从标题识别，暂按通知处理，请核对）"}${hidden}`,
+          imported.hidden ? "error" : "ok",
         );
       } catch (error) {
         notify(`导入失败：${errorMessage(error)}`, "error");
@@ -216,6 +219,18 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
   void backend.uiReady().then((ms) => {
     root.dataset.startupMs = String(ms);
     statusBar.title = `启动用时 ${ms} 毫秒`;
+  });
+
+  // Closing the window saves the open draft first. If that fails the window
+  // stays open; closing again within a minute discards the unsaved edits.
+  let discardUntil = 0;
+  await backend.watchClose(async () => {
+    if (Date.now() < discardUntil || (await leave())) {
+      await backend.closeWindow();
+      return;
+    }
+    discardUntil = Date.now() + 60_000;
+    notify("保存失败，窗口没有关闭，您输入的内容仍在编辑器中。一分钟内再次关闭窗口将放弃未保存的修改。", "error");
   });
 
   await backend.watchModel((state) => {

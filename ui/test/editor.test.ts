@@ -196,6 +196,32 @@ describe("drafting in the editor", () => {
     expect(body().state.doc.toString()).toBe("丁函里不能丢的字。");
   });
 
+  it("closing the window within the autosave delay saves the last edits first", async () => {
+    typeInBody("关窗前最后打的字。");
+    backend.requestClose!();
+    await vi.waitFor(() => expect(backend.closed).toBe(1));
+    expect([...backend.drafts.values()][0].revisions.at(-1)!.form.body).toBe("关窗前最后打的字。");
+  });
+
+  it("closing waits for a save under way; a failed save keeps the window open, a second close discards", async () => {
+    typeInBody("保存中的字。");
+    let release!: () => void;
+    backend.saveGate = new Promise((r) => (release = r));
+    backend.failNextSave = true;
+    ctrlS();
+    backend.requestClose!();
+    await vi.advanceTimersByTimeAsync(10);
+    expect(backend.closed).toBe(0);
+    backend.saveGate = null;
+    release();
+    await vi.waitFor(() => expect(text("#notice")).toContain("窗口没有关闭"));
+    expect(backend.closed).toBe(0);
+    expect(body().state.doc.toString()).toBe("保存中的字。");
+    backend.failNextSave = true;
+    backend.requestClose!();
+    await vi.waitFor(() => expect(backend.closed).toBe(1));
+  });
+
   it("shows the history with a diff, and restores an old revision as a new one", async () => {
     typeInBody("初稿。");
     ctrlS();

@@ -92,8 +92,12 @@ pub enum KeyCommand {
     Status,
     /// 改用系统密钥环保存的随机密钥（重新加密草稿库）
     UseKeyring,
-    /// 改用口令，或更换口令（新口令由环境变量 GONGWEN_NEW_PASSPHRASE 提供）
-    UsePassphrase,
+    /// 改用口令，或更换口令（新口令在终端中输入两次，不回显；至少 8 个字符）
+    UsePassphrase {
+        /// 从文件描述符 N 读取新口令（第一行），供脚本使用
+        #[arg(long, value_name = "N")]
+        new_passphrase_fd: Option<u32>,
+    },
 }
 
 impl From<StoreError> for Failure {
@@ -101,7 +105,7 @@ impl From<StoreError> for Failure {
         match e {
             StoreError::NeedPassphrase => Failure::new(
                 e.code(),
-                "草稿库已加密：请用环境变量 GONGWEN_PASSPHRASE 提供口令",
+                "草稿库已加密：请在终端中运行以输入口令，或用 --passphrase-fd N 提供口令",
             ),
             e => Failure::new(e.code(), e.to_string()),
         }
@@ -121,6 +125,12 @@ static PASSPHRASE_FROM_FD: OnceLock<Zeroizing<String>> = OnceLock::new();
 /// Reads the store's passphrase from descriptor `fd` (its first line), for
 /// scripts: nothing lands in the environment or the shell's history.
 pub fn read_passphrase_fd(fd: u32) -> Result<(), Failure> {
+    let _ = PASSPHRASE_FROM_FD.set(line_from_fd(fd)?);
+    Ok(())
+}
+
+/// The first line readable from descriptor `fd`.
+fn line_from_fd(fd: u32) -> Result<Zeroizing<String>, Failure> {
     // Through /proc: the descriptor's file, without unsafe code.
     let text = Zeroizing::new(
         std::fs::read_to_string(format!("/proc/self/fd/{fd}")).map_err(|e| {
@@ -130,9 +140,7 @@ pub fn read_passphrase_fd(fd: u32) -> Result<(), Failure> {
             )
         })?,
     );
-    let line = Zeroizing::new(text.lines().next().unwrap_or("").to_owned());
-    let _ = PASSPHRASE_FROM_FD.set(line);
-    Ok(())
+    Ok(Zeroizing::new(text.lines().next().unwrap_or("").to_owned()))
 }
 
 /// How the store is unlocked: `--passphrase-fd`, else `GONGWEN_PASSPHRASE`,
@@ -181,28 +189,89 @@ fn backup_passphrase(confirm: bool) -> Result<Zeroizing<String>, Failure> {
     if let Ok(p) = std::env::var("GONGWEN_BACKUP_PASSPHRASE") {
         return Ok(Zeroizing::new(p));
     }
-    if !std::io::stdin().is_terminal() {
-        return Err(Failure::new(
-            "backup-need-passphrase",
-            "需要备份口令：请在终端中运行以输入口令，或设置环境变量 GONGWEN_BACKUP_PASSPHRASE",
-        ));
+    let typed = typed_passphrase(
+        "备份口令：",
+        "需要备份口令：请在终端中运行以输入口令，或设置环境变量 GONGWEN_BACKUP_PASSPHRASE",
+        "backup-need-passphrase",
+    )?;
+    if !confirm {
+        return typed.first();
     }
-    let read = |prompt: &str| {
+    typed.twice(
+        gongwen_store::check_backup_passphrase,
+        "backup-passphrase-mismatch",
+        "两次输入的备份口令不一致，没有备份",
+    )
+}
+
+/// A passphrase to be typed at the terminal without echo.
+struct Typed {
+    prompt: &'static str,
+    code: &'static str,
+}
+
+/// Refuses when there is no terminal to type at (`missing` says what else
+/// to do).
+fn typed_passphrase(
+    prompt: &'static str,
+    missing: &str,
+    code: &'static str,
+) -> Result<Typed, Failure> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Failure::new(code, missing));
+    }
+    Ok(Typed { prompt, code })
+}
+
+impl Typed {
+    fn read(&self, prompt: &str) -> Result<Zeroizing<String>, Failure> {
         rpassword::prompt_password(prompt)
             .map(Zeroizing::new)
-            .map_err(|e| Failure::new("backup-need-passphrase", format!("无法读取口令：{e}")))
-    };
-    let first = read("备份口令：")?;
-    if confirm {
-        gongwen_store::check_backup_passphrase(&first)?;
-        if *read("再输入一次：")? != *first {
-            return Err(Failure::new(
-                "backup-passphrase-mismatch",
-                "两次输入的备份口令不一致，没有备份",
-            ));
-        }
+            .map_err(|e| Failure::new(self.code, format!("无法读取口令：{e}")))
     }
-    Ok(first)
+
+    fn first(&self) -> Result<Zeroizing<String>, Failure> {
+        self.read(self.prompt)
+    }
+
+    /// Typed twice: long enough by `check`, and the same both times.
+    fn twice(
+        &self,
+        check: fn(&str) -> Result<(), StoreError>,
+        mismatch_code: &str,
+        mismatch: &str,
+    ) -> Result<Zeroizing<String>, Failure> {
+        let first = self.first()?;
+        check(&first)?;
+        if *self.read("再输入一次：")? != *first {
+            return Err(Failure::new(mismatch_code, mismatch));
+        }
+        Ok(first)
+    }
+}
+
+/// The new store passphrase for `key use-passphrase`: from descriptor `fd`,
+/// `GONGWEN_NEW_PASSPHRASE` (tests), or typed twice at the terminal.
+fn new_store_passphrase(fd: Option<u32>) -> Result<Zeroizing<String>, Failure> {
+    if let Some(fd) = fd {
+        return line_from_fd(fd);
+    }
+    if let Some(p) = std::env::var("GONGWEN_NEW_PASSPHRASE")
+        .ok()
+        .filter(|p| !p.is_empty())
+    {
+        return Ok(Zeroizing::new(p));
+    }
+    typed_passphrase(
+        "新口令（至少 8 个字符）：",
+        "需要新口令：请在终端中运行以输入新口令，或用 --new-passphrase-fd N 从文件描述符读取",
+        "usage-new-passphrase",
+    )?
+    .twice(
+        gongwen_store::check_new_passphrase,
+        "key-passphrase-mismatch",
+        "两次输入的新口令不一致，草稿库未改动",
+    )
 }
 
 /// The database path and its key.
@@ -365,18 +434,8 @@ pub fn key(command: KeyCommand) -> Result<ExitCode, Failure> {
             }
             return Ok(ExitCode::SUCCESS);
         }
-        KeyCommand::UsePassphrase => {
-            new_passphrase = zeroize::Zeroizing::new(
-                std::env::var("GONGWEN_NEW_PASSPHRASE")
-                    .ok()
-                    .filter(|p| !p.is_empty())
-                    .ok_or_else(|| {
-                        Failure::new(
-                            "usage-new-passphrase",
-                            "请用环境变量 GONGWEN_NEW_PASSPHRASE 提供新口令",
-                        )
-                    })?,
-            );
+        KeyCommand::UsePassphrase { new_passphrase_fd } => {
+            new_passphrase = new_store_passphrase(new_passphrase_fd)?;
             NewKey::Passphrase(&new_passphrase)
         }
         KeyCommand::UseKeyring => NewKey::Keyring(

@@ -35,6 +35,12 @@ pub fn parse_kind(kind: Option<&str>) -> Result<Option<DocKind>, Failure> {
 pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
     let kind = parse_kind(args.kind.as_deref())?;
     let imported = read_text_file(&args.file)?;
+    let hidden = gongwen_domain::hidden::hidden_passages(&imported);
+    if hidden > 0 {
+        eprintln!(
+            "注意：文件中有 {hidden} 处隐藏文字，已在正文中以“【隐藏文字：…】”标出，摘要不会引用"
+        );
+    }
     let structured = structure(&imported, kind);
     let kind_source = match structured.kind_source {
         KindSource::Given => "given",

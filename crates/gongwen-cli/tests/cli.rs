@@ -518,7 +518,7 @@ fn drafts_save_list_show_history_and_audit() {
     );
     assert!(!stderr.contains("sqlcipher"), "{stderr}");
     let out = gongwen_with_home(home.path(), None, &["drafts", "list"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("GONGWEN_PASSPHRASE"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--passphrase-fd"));
     let out = gongwen_with_home(home.path(), pass, &["drafts", "list", "--json"]);
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
@@ -696,7 +696,7 @@ fn changing_the_passphrase_re_keys_the_store() {
         .args(["key", "use-passphrase"])
         .env("GONGWEN_HOME", home.path())
         .env("GONGWEN_PASSPHRASE", "旧口令")
-        .env("GONGWEN_NEW_PASSPHRASE", "新口令")
+        .env("GONGWEN_NEW_PASSPHRASE", "新口令新口令新口令")
         .output()
         .unwrap();
     assert!(
@@ -707,11 +707,54 @@ fn changing_the_passphrase_re_keys_the_store() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("1 份草稿"));
     let out = gongwen_with_home(home.path(), Some("旧口令"), &["drafts", "list"]);
     assert_eq!(out.status.code(), Some(2));
-    let out = gongwen_with_home(home.path(), Some("新口令"), &["drafts", "list", "--json"]);
+    let out = gongwen_with_home(
+        home.path(),
+        Some("新口令新口令新口令"),
+        &["drafts", "list", "--json"],
+    );
     let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(list.as_array().unwrap().len(), 1);
-    let out = gongwen_with_home(home.path(), Some("新口令"), &["audit", "verify"]);
+    let out = gongwen_with_home(
+        home.path(),
+        Some("新口令新口令新口令"),
+        &["audit", "verify"],
+    );
     assert!(out.status.success());
+    // From a script: both passphrases on descriptors, none in the
+    // environment; a new one shorter than 8 characters changes nothing.
+    let change = |new: &str| {
+        Command::new("bash")
+            .arg("-c")
+            .arg(r#""$GONGWEN_BIN" --passphrase-fd 3 key use-passphrase --new-passphrase-fd 4 3< <(printf '%s\n' "$OLD") 4< <(printf '%s\n' "$NEW")"#)
+            .env("GONGWEN_BIN", env!("CARGO_BIN_EXE_gongwen"))
+            .env("GONGWEN_HOME", home.path())
+            .env("OLD", "新口令新口令新口令")
+            .env("NEW", new)
+            .env_remove("GONGWEN_PASSPHRASE")
+            .env_remove("GONGWEN_NEW_PASSPHRASE")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let out = change("短口令");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("至少需要 8 个字符"));
+    let out = change("描述符给的第三个口令");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = gongwen_with_home(
+        home.path(),
+        Some("描述符给的第三个口令"),
+        &["drafts", "list", "--json"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The Secret Service for real: a D-Bus session with an unlocked GNOME
@@ -774,7 +817,7 @@ fn the_system_keyring_keeps_the_key_across_sessions() {
     assert!(stderr.contains("无法使用系统密钥环"), "{stderr}");
     // Switching to a passphrase inside the session keeps the draft.
     let (code, stdout, stderr) = in_session(
-        r#"GONGWEN_NEW_PASSPHRASE=新口令 "$G" key use-passphrase && GONGWEN_PASSPHRASE=新口令 "$G" drafts list --json"#,
+        r#"GONGWEN_NEW_PASSPHRASE=新口令新口令新口令 "$G" key use-passphrase && GONGWEN_PASSPHRASE=新口令新口令新口令 "$G" drafts list --json"#,
     );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stdout.contains("关于密钥环的通知"), "{stdout}");

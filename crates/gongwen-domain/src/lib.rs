@@ -7,6 +7,7 @@
 pub mod calendar;
 mod document;
 mod elements;
+pub mod hidden;
 mod kind;
 pub mod structure;
 

@@ -25,8 +25,6 @@ use crate::{KdfParams, Key, Store, StoreError, anchor};
 const MAGIC: &[u8] = b"GONGWEN-BACKUP/2 ";
 /// A header is a few hundred bytes; a longer one is not ours.
 const HEADER_LIMIT: u64 = 8 * 1024;
-/// The least a backup passphrase may be: the file leaves the machine.
-pub const MIN_BACKUP_PASSPHRASE_CHARS: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct Header {
@@ -82,7 +80,7 @@ fn beside(db: &Path, suffix: &str) -> PathBuf {
 
 /// Rejects a passphrase too short to protect a file that leaves the machine.
 pub fn check_backup_passphrase(passphrase: &str) -> Result<(), StoreError> {
-    if passphrase.chars().count() < MIN_BACKUP_PASSPHRASE_CHARS {
+    if passphrase.chars().count() < crate::keys::MIN_PASSPHRASE_CHARS {
         return Err(StoreError::WeakBackupPassphrase);
     }
     Ok(())

@@ -211,6 +211,17 @@ fn random_bytes<const N: usize>() -> Result<[u8; N], StoreError> {
     Ok(bytes)
 }
 
+/// The shortest passphrase accepted for the store or a backup.
+pub const MIN_PASSPHRASE_CHARS: usize = 8;
+
+/// Rejects a new store passphrase too short to hold up against guessing.
+pub fn check_new_passphrase(passphrase: &str) -> Result<(), StoreError> {
+    if passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
+        return Err(StoreError::WeakPassphrase);
+    }
+    Ok(())
+}
+
 /// A fresh key from `new`, with the source that will give it back.
 fn make_key(new: &NewKey<'_>) -> Result<(Key, KeySource), StoreError> {
     match new {
@@ -348,6 +359,11 @@ pub(crate) fn change_key_until(
     let db = database_path(data_dir);
     let copy = sibling(data_dir, "rekey");
     let pending = sibling(data_dir, "key.new");
+    // A store made before this rule keeps opening with its short
+    // passphrase; a new one is held to it.
+    if let NewKey::Passphrase(passphrase) = &new {
+        check_new_passphrase(passphrase)?;
+    }
     store.lock_exclusively()?;
     let (key, source) = make_key(&new)?;
     let cleanup = |source: &KeySource| {
@@ -475,7 +491,7 @@ mod tests {
             dir.path(),
             store,
             &keyring_only,
-            NewKey::Passphrase("新口令"),
+            NewKey::Passphrase("新口令新口令新口令"),
             "t3",
         )
         .unwrap();
@@ -486,7 +502,8 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(err.code(), "store-wrong-key");
-        let store = open_store(dir.path(), &with_passphrase("新口令", &keyring)).unwrap();
+        let store =
+            open_store(dir.path(), &with_passphrase("新口令新口令新口令", &keyring)).unwrap();
         assert_eq!(store.list().unwrap().len(), 5);
         let actions: Vec<String> = store
             .audit_log()
@@ -507,7 +524,7 @@ mod tests {
         for (step, works) in [
             (RekeyStep::CopyWritten, "旧口令"),
             (RekeyStep::SourceWritten, "旧口令"),
-            (RekeyStep::DatabaseSwitched, "新口令"),
+            (RekeyStep::DatabaseSwitched, "新口令新口令新口令"),
         ] {
             let dir = tempfile::tempdir().unwrap();
             let keyring = Keyring::in_memory().unwrap();
@@ -521,7 +538,7 @@ mod tests {
                 dir.path(),
                 store,
                 &old,
-                NewKey::Passphrase("新口令"),
+                NewKey::Passphrase("新口令新口令新口令"),
                 "t2",
                 step,
             )
@@ -537,15 +554,48 @@ mod tests {
     }
 
     #[test]
+    fn a_new_passphrase_shorter_than_8_characters_is_refused_and_changes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let keyring = Keyring::in_memory().unwrap();
+        let creds = with_passphrase("旧口令", &keyring);
+        let mut store = open_store(dir.path(), &creds).unwrap();
+        store.save(None, &notice("关于口令的通知"), "t").unwrap();
+        let err = change_key(
+            dir.path(),
+            store,
+            &creds,
+            NewKey::Passphrase("七个字的口令"),
+            "t",
+        )
+        .err()
+        .unwrap();
+        assert_eq!(err.code(), "store-weak-passphrase");
+        assert_eq!(
+            open_store(dir.path(), &creds)
+                .unwrap()
+                .list()
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+
+    #[test]
     fn a_key_change_is_refused_while_another_program_has_the_store_open() {
         let dir = tempfile::tempdir().unwrap();
         let keyring = Keyring::in_memory().unwrap();
         let creds = with_passphrase("口令", &keyring);
         let store = open_store(dir.path(), &creds).unwrap();
         let other = open_store(dir.path(), &creds).unwrap();
-        let err = change_key(dir.path(), store, &creds, NewKey::Passphrase("新"), "t")
-            .err()
-            .unwrap();
+        let err = change_key(
+            dir.path(),
+            store,
+            &creds,
+            NewKey::Passphrase("新口令新口令新口令"),
+            "t",
+        )
+        .err()
+        .unwrap();
         assert_eq!(err.code(), "store-busy");
         assert_eq!(other.list().unwrap().len(), 0);
         drop(other);

@@ -15,14 +15,11 @@ mod schema;
 mod store;
 
 pub use anchor::Rollback;
-pub use backup::{
-    BackupInfo, BackupReport, MIN_BACKUP_PASSPHRASE_CHARS, RestoreReport, backup_info,
-    check_backup_passphrase,
-};
+pub use backup::{BackupInfo, BackupReport, RestoreReport, backup_info, check_backup_passphrase};
 pub use kdf::{KdfParams, Key};
 pub use keys::{
-    Credentials, KeySource, Keyring, NewKey, change_key, data_dir_from_env, database_path,
-    key_source, open_store, unlock,
+    Credentials, KeySource, Keyring, MIN_PASSPHRASE_CHARS, NewKey, change_key,
+    check_new_passphrase, data_dir_from_env, database_path, key_source, open_store, unlock,
 };
 pub use profile::{Feedback, FeedbackCount, TermList, UnitProfile};
 pub use store::{AuditEntry, DraftSummary, RevisionSummary, Store};
@@ -73,6 +70,8 @@ pub enum StoreError {
     DiskFull,
     #[error("草稿库所在的磁盘或文件夹只读，无法写入；之前保存的内容完好")]
     ReadOnly,
+    #[error("口令至少需要 8 个字符：草稿库只靠它保护，太短的口令能被逐个试出")]
+    WeakPassphrase,
     #[error("备份口令至少需要 8 个字符：备份文件会离开这台电脑，口令是它唯一的保护")]
     WeakBackupPassphrase,
     #[error("这份备份需要输入制作备份时设定的备份口令")]
@@ -113,6 +112,7 @@ impl StoreError {
             StoreError::KeyringEntryMissing => "store-keyring-entry-missing",
             StoreError::NoUnitCode => "store-no-unit-code",
             StoreError::Damaged => "store-damaged",
+            StoreError::WeakPassphrase => "store-weak-passphrase",
             StoreError::WeakBackupPassphrase => "backup-weak-passphrase",
             StoreError::NeedBackupPassphrase => "backup-need-passphrase",
             StoreError::WrongBackupPassphrase => "backup-wrong-passphrase",

@@ -138,6 +138,18 @@ export class FakeBackend implements Backend {
     onState(this.state);
   }
 
+  /** What the window does when asked to close; set by `watchClose`. */
+  requestClose: (() => void) | null = null;
+  closed = 0;
+
+  async watchClose(onClose: () => void): Promise<void> {
+    this.requestClose = onClose;
+  }
+
+  async closeWindow(): Promise<void> {
+    this.closed++;
+  }
+
   /** The passphrase that opens the fake store. */
   passphrase = "正确口令";
 
@@ -291,7 +303,7 @@ export class FakeBackend implements Backend {
     this.imports++;
     const text = new TextDecoder().decode(bytes);
     const [title, ...body] = text.split("\n");
-    return { form: { ...emptyForm("通知"), title, body: body.join("\n") }, kind_from_title: title.endsWith("通知"), chars: text.length };
+    return { form: { ...emptyForm("通知"), title, body: body.join("\n") }, kind_from_title: title.endsWith("通知"), chars: text.length, hidden: text.split("【隐藏文字：").length - 1 };
   }
 
   jobs: FakeJob[] = [];

@@ -131,6 +131,8 @@ export interface Imported {
   form: DraftForm;
   kind_from_title: boolean;
   chars: number;
+  /** Passages the file hid from its reader, marked 【隐藏文字：…】. */
+  hidden: number;
 }
 
 export interface Exported {
@@ -315,6 +317,10 @@ export interface Backend {
   uiReady(): Promise<number>;
   /** Calls `onState` with the current model state and every change. */
   watchModel(onState: (state: ModelState) => void): Promise<void>;
+  /** From now on a close of the window waits: `onClose` is called instead,
+   * and the window closes when it calls `closeWindow`. */
+  watchClose(onClose: () => void): Promise<void>;
+  closeWindow(): Promise<void>;
   /** Opens the draft store with a passphrase (or sets one for a new store). */
   unlockStore(passphrase: string): Promise<StorageStatus>;
   listDrafts(query: string, filter: DraftFilter): Promise<DraftSummary[]>;
@@ -379,6 +385,12 @@ export async function tauriBackend(): Promise<Backend> {
       channel.onmessage = onState;
       await invoke("watch_model", { onState: channel });
     },
+    async watchClose(onClose) {
+      const channel = new Channel<null>();
+      channel.onmessage = () => onClose();
+      await invoke("watch_close", { onClose: channel });
+    },
+    closeWindow: () => invoke("close_window"),
     listDrafts: (query, filter) => invoke("list_drafts", { query, filter }),
     newDraft: (kind) => invoke("new_draft", { kind }),
     openDraft: (id) => invoke("open_draft", { id }),
