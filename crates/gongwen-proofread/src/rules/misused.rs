@@ -63,7 +63,7 @@ impl Entry {
 
 pub(crate) struct Table {
     pub entries: Vec<Entry>,
-    matcher: AhoCorasick,
+    pub matcher: AhoCorasick,
 }
 
 /// Parses the built-in table. The data ships with the binary and the tests

@@ -4,9 +4,12 @@
 mod dates;
 mod doc_number;
 mod expression;
+mod formula;
 mod kind;
 mod marks;
 mod misused;
+mod mixed_numbers;
+mod nonword;
 mod numbers;
 mod parts;
 mod personal;
@@ -34,6 +37,8 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         &punctuation::DunhaoBeforeDeng,
         &punctuation::DunhaoBetweenQuoted,
         &punctuation::DunhaoInApproximateNumber,
+        &formula::LeadInColon,
+        &formula::ClosingFormula,
         &marks::StraySpace,
         &marks::UnpairedMark,
         &dates::ImpossibleDate,
@@ -41,6 +46,7 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         &dates::LeadingZeroInDate,
         &parts::WrittenDateInArabic,
         &numbers::NumberRange,
+        &mixed_numbers::MixedNumber,
         &doc_number::DocNumberForm,
         &structure::HeadingSequence,
         &parts::TitleEndsWithKind,
@@ -54,6 +60,7 @@ pub fn all_rules() -> &'static [&'static dyn Rule] {
         &misused::MisusedWord,
         &misused::VariantForm,
         &misused::ConfusableWord,
+        &nonword::NonWord,
         &expression::Expression,
         &personal::IdCardNumber,
         &personal::BankCardNumber,
