@@ -195,7 +195,7 @@ test("a planted typo is marked in place and the fix accepted", async () => {
   await session.type(".cm-content", `${CTRL}a${NULL_KEY}\uE017`);
   await session.type(
     ".cm-content",
-    `为切实做好冬季安全生产工作，现将有关事项通知如下。${ENTER}一、压实工作责任${ENTER}各单位要认真落实工作布署，于12月10日前完成自查。`,
+    `为切实做好冬季安全生产工作，现将有关事项通知如下：${ENTER}一、压实工作责任${ENTER}各单位要认真落实工作布署，于12月10日前完成自查。`,
   );
   await session.until(() => session.count(".cm-content .finding").then((n) => n > 0), 15_000, "the typo to be marked");
   const item = '#panel-proofread .finding-item[data-original="布署"]';

@@ -246,7 +246,7 @@ mod tests {
         let mut form = notice();
         form.title = "关于做好冬季安全生产工作的通知".into();
         form.body =
-            "为做好冬季安全生产工作，现将有关事项通知如下。\n一、压实责任\n各单位要按时完成自查。"
+            "为做好冬季安全生产工作，现将有关事项通知如下：\n一、压实责任\n各单位要按时完成自查。"
                 .into();
         let checked = proofread(&form, &Options::default());
         assert!(checked.findings.is_empty(), "{:?}", checked.findings);
