@@ -50,7 +50,11 @@ fn documents() -> Vec<PathBuf> {
     let mut files = Vec::new();
     for dir in ["tests/summaries", "tests/corpus/documents"] {
         for entry in std::fs::read_dir(repo().join(dir)).unwrap() {
-            files.push(entry.unwrap().path());
+            // The key points beside each document are for `bench summary`.
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "txt") {
+                files.push(path);
+            }
         }
     }
     files.sort();

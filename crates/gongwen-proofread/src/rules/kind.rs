@@ -238,6 +238,22 @@ impl Rule for RequestOneRecipient {
     }
 }
 
+/// Verbs that open a request in a 请示 (追加经费, 增加编制).
+const REQUEST_VERBS: &str = "申请|请求|恳请|追加|增加|新增|增设|拨付|核拨|划拨|下达|购置|设立|成立|组建|变更|减免|延长|举办|配备|核定|批准|同意";
+
+// A top-level item that opens with a request verb.
+pattern!(
+    REQUEST_ITEM,
+    &format!(r"^[ \t\u{{3000}}]*[一二三四五六七八九十]+、(?:{REQUEST_VERBS})")
+);
+// A title whose 事由 joins two requests: …(追加…)和(购置…)的请示.
+pattern!(
+    TITLE_TWO_REQUESTS,
+    &format!(
+        r"关于(?:{REQUEST_VERBS})[^和及与、]{{1,30}}(?:和|及|以及|与|、|并)(?:{REQUEST_VERBS})[^的]{{0,30}}的请示"
+    )
+);
+
 pub struct RequestOneMatter;
 
 static REQUEST_MATTER: RuleInfo = RuleInfo {
@@ -276,7 +292,19 @@ impl Rule for RequestOneMatter {
             }
             at += line.len();
         }
-        if let [_, second, ..] = asking.as_slice() {
+        // Numbered items that each open with a request (一、追加经费…
+        // 二、增加编制…) are matters too, whatever closes the document.
+        let mut at = title.end;
+        let mut items = Vec::new();
+        for line in text.source[title.end..].split_inclusive('\n') {
+            // 二、申请事项 is a label over the matter, not a second one.
+            let label = line.trim().chars().count() <= 8;
+            if let Some(m) = REQUEST_ITEM.find(line).filter(|_| !label) {
+                items.push(at + m.start()..at + m.end());
+            }
+            at += line.len();
+        }
+        if let Some(second) = asking.get(1).or(items.get(1)) {
             out.push(finding(
                 &REQUEST_MATTER,
                 text,
@@ -285,13 +313,34 @@ impl Rule for RequestOneMatter {
                 None,
             ));
         }
+        // The title's 事由 names two requests: 关于追加经费和购置设备的请示.
+        let cause = &text.source[title.clone()];
+        if let Some(m) = TITLE_TWO_REQUESTS.find(cause) {
+            out.push(finding(
+                &REQUEST_MATTER,
+                text,
+                title.start + m.start()..title.start + m.end(),
+                "请示应当一文一事：标题中有两项请求，宜分别请示",
+                None,
+            ));
+        }
     }
 
     fn examples(&self) -> &'static [(&'static str, &'static str)] {
-        &[(
-            "关于有关事项的请示\n市人民政府：\n拟购置执法车辆2辆，请批准。\n拟增加编制5名，请批准。",
-            "关于购置执法车辆的请示\n市人民政府：\n拟购置执法车辆2辆，请批准。",
-        )]
+        &[
+            (
+                "关于有关事项的请示\n市人民政府：\n拟购置执法车辆2辆，请批准。\n拟增加编制5名，请批准。",
+                "关于购置执法车辆的请示\n市人民政府：\n拟购置执法车辆2辆，请批准。",
+            ),
+            (
+                "关于有关事项的请示\n市人民政府：\n一、追加防汛经费500万元。\n二、增加应急队伍编制10名。\n妥否，请批示。",
+                "关于追加防汛经费的请示\n市人民政府：\n一、追加防汛经费500万元。\n二、资金主要用于堤防加固。\n妥否，请批示。",
+            ),
+            (
+                "关于追加防汛经费和购置抢险设备的请示\n市人民政府：\n妥否，请批示。",
+                "关于追加防汛经费的请示\n市人民政府：\n妥否，请批示。",
+            ),
+        ]
     }
 }
 

@@ -21,6 +21,8 @@ pattern!(
     r"(?m)^[ \t\u{3000}]*(?:(?P<l1>[一二三四五六七八九十]+)、|[（(](?P<l2>[一二三四五六七八九十]+)[）)]|(?P<l3>\d{1,2})[.．]|[（(](?P<l4>\d{1,2})[）)])"
 );
 
+pattern!(ATTACHMENTS, r"(?m)^[ \t\u{3000}]*附件[:：]");
+
 const DIGITS: [char; 9] = ['一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
 fn chinese_numeral(n: u32) -> String {
@@ -42,7 +44,11 @@ impl Rule for HeadingSequence {
     fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
         // The last number seen at each level; a higher level resets the lower.
         let mut last: [Option<u32>; 4] = [None; 4];
-        for caps in HEADING.captures_iter(text.source) {
+        // The 附件说明 lists its attachments 1. 2. …: not body headings.
+        let body_end = ATTACHMENTS
+            .find(text.source)
+            .map_or(text.source.len(), |m| m.start());
+        for caps in HEADING.captures_iter(&text.source[..body_end]) {
             let found = [("l1", 0usize), ("l2", 1), ("l3", 2), ("l4", 3)]
                 .into_iter()
                 .find_map(|(name, level)| caps.name(name).map(|m| (level, m)));
@@ -55,6 +61,23 @@ impl Rule for HeadingSequence {
                 number.as_str().parse().ok()
             };
             let Some(value) = value else { continue };
+            // The first item under a heading starts at one: （二） right
+            // after 一、 is a skipped number too. (A text may start at 三、:
+            // only a level below a heading already seen is held to this.)
+            if last[level].is_none() && value != 1 && last[..level].iter().any(Option::is_some) {
+                let suggestion = if level < 2 {
+                    "一".to_owned()
+                } else {
+                    "1".to_owned()
+                };
+                out.push(finding(
+                    &SEQUENCE,
+                    text,
+                    number.range(),
+                    "序号不连续：上一级标题下的第一项应为第 1 项",
+                    Some(suggestion),
+                ));
+            }
             if let Some(previous) = last[level]
                 && value != previous + 1
             {
@@ -92,6 +115,10 @@ impl Rule for HeadingSequence {
                 "（1）每月排查\n（2）每季通报",
             ),
             ("九、其他\n十一、附则", "九、其他\n十、附则"),
+            (
+                "一、总体要求\n（二）工作目标\n二、主要任务",
+                "一、总体要求\n（一）工作目标\n二、主要任务",
+            ),
         ]
     }
 }
