@@ -10,6 +10,7 @@ pub mod proofread;
 pub mod redteam;
 pub mod spelling;
 pub mod store;
+pub mod summary;
 
 use std::path::PathBuf;
 

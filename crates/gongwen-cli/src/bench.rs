@@ -61,6 +61,18 @@ pub enum BenchCommand {
         #[arg(long, default_value = "default")]
         model: String,
     },
+    /// 摘要覆盖度：逐篇摘要带有人工要点（*.points.toml）的文档，统计要点覆盖率、引用核实率、篇幅比与用时
+    Summary {
+        /// 文档目录，如 tests/summaries
+        #[arg(default_value = "tests/summaries")]
+        dir: PathBuf,
+        /// 模型：default、test、none（不用模型，只摘录原文）或 GGUF 文件路径
+        #[arg(long, default_value = "default")]
+        model: String,
+        /// 列出每篇未覆盖的要点
+        #[arg(long)]
+        verbose: bool,
+    },
     /// 规则校对吞吐量：约 10 万字的文档，单线程
     Proofread {
         /// 测量次数，取中位数
@@ -137,6 +149,11 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
             out,
             only,
         } => bench_drafting(&file, &model, verbose, out.as_deref(), &only),
+        BenchCommand::Summary {
+            dir,
+            model,
+            verbose,
+        } => bench_summary(&dir, &model, verbose),
         BenchCommand::Proofread { runs } => {
             let figures = gongwen_bench::proofread::measure(100_000, runs);
             let runs: Vec<String> = figures
@@ -580,6 +597,72 @@ fn bench_redteam(
     } else {
         ExitCode::from(1)
     })
+}
+
+fn bench_summary(dir: &std::path::Path, model: &str, verbose: bool) -> Result<ExitCode, Failure> {
+    use gongwen_assist::summary::{SummaryConfig, summarize};
+    use gongwen_bench::summary::{measure, read_set};
+    let set = read_set(dir).map_err(|m| Failure::new("bench-summary", m))?;
+    if set.is_empty() {
+        return Err(Failure::new(
+            "bench-summary",
+            format!("{} 中没有带要点（*.points.toml）的文档", dir.display()),
+        ));
+    }
+    let engine = match model {
+        "none" => None,
+        name => Some(assist_engine(name)?),
+    };
+    let text_model = engine
+        .as_ref()
+        .map(|(engine, chat)| gongwen_assist::engine::EngineModel::new(engine, *chat));
+    let (mut covered, mut points, mut verified, mut shown) = (0, 0, 0, 0);
+    let (mut summary_chars, mut source_chars, mut seconds) = (0, 0, 0.0);
+    for doc in &set {
+        let start = std::time::Instant::now();
+        let summary = summarize(
+            &doc.text,
+            text_model
+                .as_ref()
+                .map(|m| m as &dyn gongwen_assist::TextModel),
+            &SummaryConfig::default(),
+            &mut |_| {},
+        );
+        let f = measure(doc, &summary, start.elapsed().as_secs_f64());
+        let name = doc
+            .path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        println!(
+            "{name}：要点覆盖 {}/{}，引用核实 {}/{}，篇幅 {:.0}%，{:.1} 秒",
+            f.covered,
+            f.points,
+            f.verified,
+            f.shown_points,
+            100.0 * f.summary_chars as f64 / f.source_chars.max(1) as f64,
+            f.seconds
+        );
+        if verbose {
+            for missed in &f.missed {
+                println!("  未覆盖：{missed}");
+            }
+        }
+        covered += f.covered;
+        points += f.points;
+        verified += f.verified;
+        shown += f.shown_points;
+        summary_chars += f.summary_chars;
+        source_chars += f.source_chars;
+        seconds += f.seconds;
+    }
+    println!(
+        "summary coverage {:.3} verified {:.3} length {:.3} s_per_doc {:.1}",
+        covered as f64 / points.max(1) as f64,
+        verified as f64 / shown.max(1) as f64,
+        summary_chars as f64 / source_chars.max(1) as f64,
+        seconds / set.len() as f64
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The engine for the assistant benchmarks, and whether its model chats.
