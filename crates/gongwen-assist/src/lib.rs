@@ -17,6 +17,7 @@ mod model;
 pub mod polish;
 pub mod prompts;
 pub mod rubric;
+mod sections;
 pub mod summary;
 pub mod tasks;
 pub mod think;

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 use crate::{
     By, Completion, Finish, Flow, Mode, ModelError, Prompt, TextModel, facts, guard, prompts,
+    sections,
     tasks::{self, Task},
 };
 
@@ -311,7 +312,132 @@ pub fn summarize(
                 .push("模型没有给出可核实的要点，以下要点为抽取式".to_owned());
         }
     }
+    cover_parts(&mut summary);
     summary
+}
+
+/// Every part of the document (its sections, its 一是/二是 items) is said
+/// something of: a part no point cites gets its most telling sentence.
+/// Points then follow the document's order.
+fn cover_parts(summary: &mut Summary) {
+    for part in sections::parts(&summary.paragraphs) {
+        let spoken = summary.points.iter().any(|p| {
+            p.sources.iter().any(|s| part.paragraphs.contains(s))
+                && part
+                    .item
+                    .as_deref()
+                    .is_none_or(|item| shares_words(&p.text, item))
+        });
+        if spoken {
+            continue;
+        }
+        if let Some(point) = part_point(summary, &part) {
+            summary.points.push(point);
+        }
+    }
+    summary
+        .points
+        .sort_by_key(|p| p.sources.iter().copied().max().unwrap_or(usize::MAX));
+}
+
+/// Whether two texts share a run of four characters.
+fn shares_words(a: &str, b: &str) -> bool {
+    let b: Vec<char> = b.chars().collect();
+    b.windows(4)
+        .any(|w| a.contains(w.iter().collect::<String>().as_str()))
+}
+
+/// The longest a sentence taken for a part may be before it is cut to its
+/// telling clauses: a summary is a fraction of its document.
+const PART_POINT_CHARS: usize = 60;
+
+/// A part's point: its most telling sentence (a number, a deadline, a duty
+/// weigh most), cut to the clauses that carry them when it is long.
+fn part_point(summary: &Summary, part: &sections::Part) -> Option<Point> {
+    let candidates: Vec<(usize, String)> = match &part.item {
+        Some(item) => vec![(part.paragraphs.start, item.clone())],
+        None => part
+            .paragraphs
+            .clone()
+            .filter(|i| Some(*i) != part.heading && !summary.suspicious.contains(i))
+            .flat_map(|i| {
+                split_sentences(&summary.paragraphs[i])
+                    .into_iter()
+                    .map(move |s| (i, s))
+            })
+            .collect(),
+    };
+    if part
+        .paragraphs
+        .clone()
+        .any(|i| summary.suspicious.contains(&i))
+        && part.item.is_some()
+    {
+        return None;
+    }
+    let weight = |s: &str| {
+        let mut w = 0;
+        if !facts::numbers(s).is_empty() {
+            w += 2;
+        }
+        if tasks::has_deadline(s) {
+            w += 2;
+        }
+        if ["要", "须", "应", "负责", "严禁", "不得", "确保"]
+            .iter()
+            .any(|m| s.contains(m))
+        {
+            w += 1;
+        }
+        w
+    };
+    let (paragraph, sentence) = candidates
+        .into_iter()
+        .filter(|(_, s)| s.chars().count() >= 8)
+        .max_by_key(|(_, s)| (weight(s), std::cmp::Reverse(s.chars().count())))?;
+    // Literal, like every extractive point: the reader can find it.
+    let text = telling_clauses(sentence.trim());
+    let sources = vec![paragraph];
+    Some(Point {
+        text,
+        sources,
+        by: By::Extractive,
+        sources_corrected: false,
+    })
+}
+
+/// A long sentence cut to its run of clauses (at most `PART_POINT_CHARS`)
+/// that holds the most numbers, deadlines and duties; a short one whole.
+/// Always a piece of the sentence as written.
+fn telling_clauses(sentence: &str) -> String {
+    if sentence.chars().count() <= PART_POINT_CHARS {
+        return sentence.to_owned();
+    }
+    let clauses: Vec<&str> = sentence.split('，').collect();
+    let telling = |c: &str| {
+        usize::from(!facts::numbers(c).is_empty())
+            + usize::from(tasks::has_deadline(c))
+            + usize::from(
+                ["要", "须", "应", "负责", "严禁", "不得", "确保"]
+                    .iter()
+                    .any(|m| c.contains(m)),
+            )
+    };
+    let mut best = (0, 0..1);
+    for start in 0..clauses.len() {
+        let (mut length, mut score) = (0, 0);
+        for (end, clause) in clauses.iter().enumerate().skip(start) {
+            length += clause.chars().count() + 1;
+            if end > start && length > PART_POINT_CHARS {
+                break;
+            }
+            score += telling(clause);
+            if score > best.0 {
+                best = (score, start..end + 1);
+            }
+        }
+    }
+    clauses[best.1].join("，")
 }
 
 struct Call<'a> {

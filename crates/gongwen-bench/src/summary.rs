@@ -3,7 +3,7 @@
 //! A key point is covered when one item the user is shown (a point, or a
 //! task with its deadline and owner) holds every term of one of the point's
 //! alternatives. Beside coverage: whether each point's numbers stand in the
-//! paragraphs it cites, how long the summary is against its source, and
+//! paragraphs it cites, how long the points are against their source, and
 //! how long it took.
 
 use std::path::{Path, PathBuf};
@@ -132,7 +132,12 @@ pub fn measure(doc: &Document, summary: &Summary, seconds: f64) -> Figures {
             .filter(|p| citation_holds(summary, p))
             .count(),
         shown_points: summary.points.len(),
-        summary_chars: items.iter().map(|i| i.trim().chars().count()).sum(),
+        // The points are the summary; the task table lists duties again.
+        summary_chars: summary
+            .points
+            .iter()
+            .map(|p| p.text.trim().chars().count())
+            .sum(),
         source_chars: doc.text.chars().filter(|c| !c.is_whitespace()).count(),
         seconds,
     }
