@@ -6,9 +6,11 @@
 //! clause's best segmentation under its unigram dictionary. 再接再励 falls
 //! apart into four lone characters; 再接再厉 is one idiom, many nats more
 //! likely. A swap that only trades one good reading for another (在会上 →
-//! 再会上) gains nothing and is left alone. The search starts only where
-//! segmentation leaves two or more lone characters side by side — the mark
-//! a broken word leaves — so clean prose costs one segmentation pass.
+//! 再会上) gains nothing and is left alone. The search starts only at
+//! characters segmentation leaves alone — the mark a broken word leaves:
+//! two- and three-character words where two lone ones stand side by side,
+//! idioms at any lone one (众志成诚 reads 众/志成/诚) — so clean prose
+//! costs little more than one segmentation pass.
 
 use super::{Rule, finding, misused::TABLE};
 use crate::{
