@@ -6,15 +6,10 @@
 
 use std::{ops::Range, sync::LazyLock};
 
+use gongwen_domain::{Block, body_block};
 use regex::Regex;
 
-#[allow(clippy::unwrap_used)] // constant patterns
-static TOP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s　]*[一二三四五六七八九十]+、").unwrap());
-#[allow(clippy::unwrap_used)]
-static SECOND: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^[\s　]*[（(][一二三四五六七八九十]+[）)]").unwrap());
-#[allow(clippy::unwrap_used)]
+#[allow(clippy::unwrap_used)] // a constant pattern
 static ITEM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[一二三四五六七八九十]是").unwrap());
 
 /// A part: paragraphs (by index), and for an item inside a paragraph, its
@@ -29,9 +24,9 @@ pub struct Part {
 
 /// The document's parts, in order; empty for a document without structure.
 pub fn parts(paragraphs: &[String]) -> Vec<Part> {
-    let mut out = headed(paragraphs, &TOP);
+    let mut out = headed(paragraphs, 1);
     if out.len() < 2 {
-        out = headed(paragraphs, &SECOND);
+        out = headed(paragraphs, 2);
     }
     if out.len() < 2 {
         out.clear();
@@ -46,11 +41,11 @@ pub fn parts(paragraphs: &[String]) -> Vec<Part> {
     out
 }
 
-/// Sections opened by paragraphs that `heading` matches, each up to the
-/// next one.
-fn headed(paragraphs: &[String], heading: &Regex) -> Vec<Part> {
+/// Sections opened by headings of `level` (1 for 一、, 2 for （一）), as
+/// 一键排版 reads them, each up to the next one.
+fn headed(paragraphs: &[String], level: u8) -> Vec<Part> {
     let starts: Vec<usize> = (0..paragraphs.len())
-        .filter(|&i| heading.is_match(&paragraphs[i]))
+        .filter(|&i| matches!(body_block(&paragraphs[i]), Block::Heading { level: l, .. } if l == level))
         .collect();
     starts
         .iter()

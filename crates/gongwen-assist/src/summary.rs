@@ -347,6 +347,13 @@ fn shares_words(a: &str, b: &str) -> bool {
         .any(|w| a.contains(w.iter().collect::<String>().as_str()))
 }
 
+/// Whether a sentence lays down a duty (要, 须, 严禁…).
+fn states_a_duty(s: &str) -> bool {
+    ["要", "须", "应", "负责", "严禁", "不得", "确保"]
+        .iter()
+        .any(|m| s.contains(m))
+}
+
 /// The longest a sentence taken for a part may be before it is cut to its
 /// telling clauses: a summary is a fraction of its document.
 const PART_POINT_CHARS: usize = 60;
@@ -354,6 +361,14 @@ const PART_POINT_CHARS: usize = 60;
 /// A part's point: its most telling sentence (a number, a deadline, a duty
 /// weigh most), cut to the clauses that carry them when it is long.
 fn part_point(summary: &Summary, part: &sections::Part) -> Option<Point> {
+    if part.item.is_some()
+        && part
+            .paragraphs
+            .clone()
+            .any(|i| summary.suspicious.contains(&i))
+    {
+        return None;
+    }
     let candidates: Vec<(usize, String)> = match &part.item {
         Some(item) => vec![(part.paragraphs.start, item.clone())],
         None => part
@@ -367,14 +382,6 @@ fn part_point(summary: &Summary, part: &sections::Part) -> Option<Point> {
             })
             .collect(),
     };
-    if part
-        .paragraphs
-        .clone()
-        .any(|i| summary.suspicious.contains(&i))
-        && part.item.is_some()
-    {
-        return None;
-    }
     let weight = |s: &str| {
         let mut w = 0;
         if !facts::numbers(s).is_empty() {
@@ -383,10 +390,7 @@ fn part_point(summary: &Summary, part: &sections::Part) -> Option<Point> {
         if tasks::has_deadline(s) {
             w += 2;
         }
-        if ["要", "须", "应", "负责", "严禁", "不得", "确保"]
-            .iter()
-            .any(|m| s.contains(m))
-        {
+        if states_a_duty(s) {
             w += 1;
         }
         w
@@ -417,11 +421,7 @@ fn telling_clauses(sentence: &str) -> String {
     let telling = |c: &str| {
         usize::from(!facts::numbers(c).is_empty())
             + usize::from(tasks::has_deadline(c))
-            + usize::from(
-                ["要", "须", "应", "负责", "严禁", "不得", "确保"]
-                    .iter()
-                    .any(|m| c.contains(m)),
-            )
+            + usize::from(states_a_duty(c))
     };
     let mut best = (0, 0..1);
     for start in 0..clauses.len() {

@@ -36,33 +36,6 @@ fn digit_of(c: char) -> Option<u64> {
     }
 }
 
-/// The value of a Chinese numeral below ten thousand (二十 = 20, 三百零五 =
-/// 305, 十二 = 12); None for anything else.
-fn chinese_value(s: &str) -> Option<u64> {
-    let mut total = 0;
-    let mut digit: Option<u64> = None;
-    for c in s.chars() {
-        let unit = match c {
-            '十' => 10,
-            '百' => 100,
-            '千' => 1000,
-            _ => {
-                let d = digit_of(c)?;
-                if d == 0 {
-                    continue;
-                }
-                if digit.is_some() {
-                    return None;
-                }
-                digit = Some(d);
-                continue;
-            }
-        };
-        total += digit.take().unwrap_or(1) * unit;
-    }
-    Some(total + digit.unwrap_or(0))
-}
-
 /// The value of a mixed run in tenths (1万2千 = 120000 tenths), so that
 /// 1.5千 stays exact. Digits and Chinese digits
 /// are numbers, 十/百/千 multiply what stands before them (1 if nothing),
@@ -231,7 +204,7 @@ impl Rule for MixedNumber {
             if source[..start].ends_with(|b: char| b.is_ascii_digit()) {
                 return None;
             }
-            let value = chinese_value(&c[1])?;
+            let value = written(mixed_value(&c[1])?, false, false);
             Some((format!("“{}”{said}", &c[0]), Some(format!("{value}%"))))
         });
         each_match(&MIXED, &PER_CENT_WORDS, text, out, |c| {
@@ -267,12 +240,13 @@ mod tests {
 
     #[test]
     fn chinese_numerals_read_as_numbers() {
-        assert_eq!(chinese_value("二十"), Some(20));
-        assert_eq!(chinese_value("十"), Some(10));
-        assert_eq!(chinese_value("十二"), Some(12));
-        assert_eq!(chinese_value("三百零五"), Some(305));
-        assert_eq!(chinese_value("两千"), Some(2000));
-        assert_eq!(chinese_value("一二"), None);
+        // In tenths, as every run is read.
+        assert_eq!(mixed_value("二十"), Some(200));
+        assert_eq!(mixed_value("十"), Some(100));
+        assert_eq!(mixed_value("十二"), Some(120));
+        assert_eq!(mixed_value("三百零五"), Some(3050));
+        assert_eq!(mixed_value("两千"), Some(20000));
+        assert_eq!(mixed_value("一二"), None);
     }
 
     #[test]

@@ -107,18 +107,24 @@ fn word_logp(word: &str) -> f64 {
     (freq as f64).ln() - LOG_TOTAL
 }
 
-/// Whether jieba (with its name model) reads the window as a person's name
-/// in a short clause, as in a list of attendees (陈静、王磊): names are the
-/// writer's. In running prose the name model also takes typos for names
-/// (严励), so it is not asked there.
-fn names_a_person(clause: &str, chars: &[char], start: usize, end: usize) -> bool {
+/// Where jieba (with its name model) reads a person's name in a short
+/// clause, as in a list of attendees (陈静、王磊): names are the writer's.
+/// In running prose the name model also takes typos for names (严励), so
+/// it is not asked there. Character ranges.
+fn person_names(clause: &str, chars: usize) -> Vec<std::ops::Range<usize>> {
+    if chars > 12 {
+        return Vec::new();
+    }
     let mut at = 0;
-    JIEBA.tag(clause, true).iter().any(|t| {
+    let mut names = Vec::new();
+    for t in JIEBA.tag(clause, true) {
         let n = t.word.chars().count();
-        let overlaps = at < end && start < at + n;
+        if t.tag == "nr" && (2..=3).contains(&n) {
+            names.push(at..at + n);
+        }
         at += n;
-        overlaps && t.tag == "nr" && (2..=3).contains(&n) && chars.len() <= 12
-    })
+    }
+    names
 }
 
 /// Whether a word of the 公文 vocabulary covers any part of the window.
@@ -161,6 +167,7 @@ fn swaps(clause: &str) -> Vec<Swap> {
         |j: usize| (j > 0 && lone[j - 1]) || lone.get(j + 1).copied().unwrap_or(false);
     let broken = |j: usize| lone[j] && !FUNCTION.contains(chars[j]);
     let mut base = None;
+    let mut names = None;
     let mut found: Vec<Swap> = Vec::new();
     let mut buffer = String::new();
     for j in (0..chars.len()).filter(|&j| broken(j)) {
@@ -185,8 +192,8 @@ fn swaps(clause: &str) -> Vec<Swap> {
                     }
                     // A name: the window sits against a place or organisation
                     // ending (齐圣村, 佳惠百货).
-                    let ending = |k: usize| NAME_ENDINGS.contains(chars[k]);
-                    if chars.get(end).is_some_and(|c| NAME_ENDINGS.contains(*c))
+                    let ending = |k: usize| chars.get(k).is_some_and(|c| NAME_ENDINGS.contains(*c));
+                    if ending(end)
                         || (start > 0 && ending(start - 1) && j == start)
                         || (ending(start) && j > start)
                         || (ending(end - 1) && j < end - 1)
@@ -210,7 +217,8 @@ fn swaps(clause: &str) -> Vec<Swap> {
                     if !joins {
                         continue;
                     }
-                    if names_a_person(clause, &chars, start, end) {
+                    let names = names.get_or_insert_with(|| person_names(clause, chars.len()));
+                    if names.iter().any(|n| n.start < end && start < n.end) {
                         continue;
                     }
                     let base = *base.get_or_insert_with(|| reading(clause));
