@@ -19,6 +19,7 @@ fn main() {
         "deleted_drafts",
         "undelete_draft",
         "proofread",
+        "spell_paragraph",
         "record_feedback",
         "import_file",
         "export_draft",

@@ -181,11 +181,9 @@ pub fn undelete_draft(state: State<'_, AppState>, id: i64) -> Answer<()> {
     state.storage.with(|store| store.undelete(id, &now()))
 }
 
-/// The proofreading rules on the whole form, with the unit's own terms and
-/// ignore list when the store is open.
-#[tauri::command(async)]
-pub fn proofread(state: State<'_, AppState>, form: DraftForm) -> gongwen_desk::Checked {
-    let options = state
+/// The unit's own terms and ignore list when the store is open.
+fn unit_options(state: &AppState) -> Options {
+    state
         .storage
         .with(|store| {
             Ok(Options {
@@ -193,8 +191,36 @@ pub fn proofread(state: State<'_, AppState>, form: DraftForm) -> gongwen_desk::C
                 terms: store.terms(TermList::Custom)?,
             })
         })
-        .unwrap_or_default();
-    gongwen_desk::proofread(&form, &options)
+        .unwrap_or_default()
+}
+
+/// The proofreading rules on the whole form, with the unit's own terms and
+/// ignore list.
+#[tauri::command(async)]
+pub fn proofread(state: State<'_, AppState>, form: DraftForm) -> gongwen_desk::Checked {
+    gongwen_desk::proofread(&form, &unit_options(&state))
+}
+
+/// The model's spelling pass over one paragraph of the body: the window
+/// runs it paragraph by paragraph in the background, after the rules.
+/// Offsets are UTF-16 from the paragraph's start. Waiting for the model
+/// blocks, so it waits on a blocking thread, never on the async runtime.
+#[tauri::command]
+pub async fn spell_paragraph(
+    state: State<'_, AppState>,
+    paragraph: String,
+) -> Answer<Vec<gongwen_desk::Located>> {
+    if !matches!(state.engine.state(), gongwen_engine::ModelState::Ready(_)) {
+        return Err(ApiError::new("model-not-ready", "模型未就绪，仅用规则校对"));
+    }
+    let protected = gongwen_desk::spelling_protected(&paragraph, &unit_options(&state));
+    let engine = state.engine.clone();
+    let text = paragraph.clone();
+    let corrections = tauri::async_runtime::spawn_blocking(move || engine.spell(&text, &protected))
+        .await
+        .map_err(|e| ApiError::new("internal", e.to_string()))?
+        .map_err(|(code, message)| ApiError::new(&code, format!("模型校对失败：{message}")))?;
+    Ok(gongwen_desk::spelling_findings(&paragraph, &corrections))
 }
 
 /// The user's decision on a suggestion, kept to tune the rules; "始终忽略"

@@ -161,6 +161,7 @@ fn main() {
             commands::deleted_drafts,
             commands::undelete_draft,
             commands::proofread,
+            commands::spell_paragraph,
             commands::record_feedback,
             commands::import_file,
             commands::export_draft,

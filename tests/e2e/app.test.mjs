@@ -208,6 +208,18 @@ test("a planted typo is marked in place and the fix accepted", async () => {
   await session.until(async () => (await session.count(item)) === 0, 10_000, "the finding to go");
 });
 
+test("the model's spelling pass follows the rules in the background, and typing goes on meanwhile", async () => {
+  await session.waitForText("#model-pass", (t) => t.startsWith("模型校对"), 20_000);
+  const typed = Date.now();
+  await session.type(".cm-content", "，并书面报告");
+  const typingMs = Date.now() - typed;
+  assert.match(await bodyText(), /并书面报告/);
+  const done = await session.waitForText("#model-pass", (t) => /^模型校对完成（\d+ 段）$/.test(t), 120_000);
+  const suggested = await session.count('#panel-proofread .finding-item[data-rule="typo.model"]');
+  console.log(`model spelling pass: ${done}; ${suggested} suggestions; typing 6 characters meanwhile took ${typingMs} ms over WebDriver`);
+  assert.match(done, /模型校对完成（3 段）/);
+});
+
 test("Ctrl+S saves a revision; a second edit saves another", async () => {
   await session.type(".cm-content", `${CTRL}s${NULL_KEY}`);
   const first = await session.waitForText("#save-state", (t) => /已保存 · 修订 \d+/.test(t), 10_000);

@@ -103,6 +103,7 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
       checked: () => {
         if (preview.visible) void preview.refresh();
       },
+      modelReady: () => modelState?.kind === "ready",
     },
     editorPane,
   );
@@ -234,8 +235,10 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
   });
 
   await backend.watchModel((state) => {
+    const wasReady = modelState?.kind === "ready";
     modelState = state;
     showModel(modelItem, state);
+    if (wasReady !== (state.kind === "ready")) editor.modelChanged();
   });
 }
 

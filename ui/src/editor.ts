@@ -12,6 +12,9 @@ import { renderFindings } from "./proofread-panel";
 
 /** How long typing must pause before a check, and before an autosave. */
 export const CHECK_DELAY_MS = 400;
+/** The model's spelling pass starts this long after the rules' check, so
+ * it runs while the user pauses, not on every keystroke. */
+export const SPELL_DELAY_MS = 1500;
 export const AUTOSAVE_DELAY_MS = 3000;
 
 export interface EditorHost {
@@ -24,9 +27,15 @@ export interface EditorHost {
   draftsChanged(): void;
   /** A check of the current text finished (the preview follows it). */
   checked?(): void;
+  /** Whether a model is loaded for the spelling pass. */
+  modelReady?(): boolean;
 }
 
 type Control = HTMLInputElement | HTMLTextAreaElement;
+
+const CHINESE = /[\u4e00-\u9fff]/;
+/** Paragraphs whose model findings are kept before the memory is cleared. */
+const SPELLED_KEPT = 2000;
 
 export class DraftEditor {
   id: number | null = null;
@@ -42,6 +51,14 @@ export class DraftEditor {
   private saveTimer: ReturnType<typeof setTimeout> | undefined;
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private checkSeq = 0;
+  private spellTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Counts the model passes started: a newer one (or an edit) ends an
+   * older one at its next paragraph. */
+  private spellSeq = 0;
+  /** The model's findings per paragraph text, offsets from the paragraph's
+   * start: a paragraph is read again only when its text changes. */
+  private spelled = new Map<string, Finding[]>();
+  private spellNote = "";
   private checked: Checked | null = null;
   /** Findings the user chose to ignore in this session (rule + text). */
   private ignored = new Set<string>();
@@ -101,6 +118,7 @@ export class DraftEditor {
   close(): void {
     clearTimeout(this.saveTimer);
     clearTimeout(this.checkTimer);
+    this.stopSpelling();
     this.session++;
     this.body?.destroy();
     this.body = null;
@@ -190,6 +208,7 @@ export class DraftEditor {
   }
 
   private changed(): void {
+    this.stopSpelling();
     this.dirty = true;
     this.showSaveState();
     this.scheduleCheck(CHECK_DELAY_MS);
@@ -295,10 +314,81 @@ export class DraftEditor {
     this.checked = checked;
     this.showFindings();
     this.host.checked?.();
+    this.scheduleSpelling();
+  }
+
+  /** A model became ready (or went away): the body gets its spelling pass. */
+  modelChanged(): void {
+    if (this.form) this.scheduleSpelling();
+  }
+
+  private scheduleSpelling(): void {
+    clearTimeout(this.spellTimer);
+    this.spellTimer = setTimeout(() => void this.spellBody(), SPELL_DELAY_MS);
+  }
+
+  private stopSpelling(): void {
+    clearTimeout(this.spellTimer);
+    this.spellSeq++;
+  }
+
+  /** The model's spelling pass, in the background after the rules: the
+   * body's paragraphs one by one, each answer shown as it comes. The model
+   * runs in its own process, so typing never waits for it; an edit ends
+   * the pass, and the next one reads only the paragraphs that changed. */
+  private async spellBody(): Promise<void> {
+    if (!this.body || !this.host.modelReady?.()) {
+      if (this.spellNote) {
+        this.spellNote = "";
+        this.showFindings();
+      }
+      return;
+    }
+    const seq = ++this.spellSeq;
+    const paragraphs = this.body.text.split("\n").filter((p) => CHINESE.test(p));
+    const todo = [...new Set(paragraphs.filter((p) => !this.spelled.has(p)))];
+    if (this.spelled.size > SPELLED_KEPT) this.spelled.clear();
+    for (const [done, paragraph] of todo.entries()) {
+      this.spellNote = `模型校对中：第 ${done + 1}/${todo.length} 段`;
+      this.showFindings();
+      let found: Finding[];
+      try {
+        found = await this.host.backend.spellParagraph(paragraph);
+      } catch (error) {
+        if (seq !== this.spellSeq) return;
+        this.spellNote = `模型校对未完成：${errorMessage(error)}`;
+        this.showFindings();
+        return;
+      }
+      // Kept even if the text moved on: it is right for that paragraph.
+      this.spelled.set(paragraph, found);
+      if (seq !== this.spellSeq || !this.body) return;
+    }
+    this.spellNote = paragraphs.length ? `模型校对完成（${paragraphs.length} 段）` : "";
+    this.showFindings();
+  }
+
+  /** The model's findings placed in the current body; where a rule already
+   * flags the text, the rule's finding stands alone. */
+  private modelFindings(rules: Finding[]): Finding[] {
+    if (!this.body) return [];
+    const out: Finding[] = [];
+    let at = 0;
+    for (const paragraph of this.body.text.split("\n")) {
+      for (const f of this.spelled.get(paragraph) ?? []) {
+        const from = at + (f.from ?? 0);
+        const to = at + (f.to ?? 0);
+        const taken = rules.some((r) => r.field === "body" && r.from !== null && r.to !== null && r.from < to && r.to > from);
+        if (!taken) out.push({ ...f, from, to });
+      }
+      at += paragraph.length + 1;
+    }
+    return out;
   }
 
   private visible(): Finding[] {
-    return (this.checked?.findings ?? []).filter((f) => !this.ignored.has(`${f.rule}\u0000${f.original}`));
+    const rules = this.checked?.findings ?? [];
+    return [...rules, ...this.modelFindings(rules)].filter((f) => !this.ignored.has(`${f.rule}\u0000${f.original}`));
   }
 
   private showFindings(): void {
@@ -314,7 +404,7 @@ export class DraftEditor {
       control.title = here.map((f) => f.message).join("\n");
     }
     if (this.checked) this.showFieldProblems(this.checked.field_problems);
-    renderFindings(this.host.findingsPanel, findings, this.checked?.element_issues ?? [], {
+    renderFindings(this.host.findingsPanel, findings, this.checked?.element_issues ?? [], this.spellNote, {
       accept: (f) => this.accept([f]),
       acceptAll: (f) => this.accept(findings.filter((o) => o.rule === f.rule && fixable(o))),
       ignore: (f, always) => this.ignore(f, always),

@@ -1,6 +1,7 @@
 // The 校对 panel: findings grouped by category, each with its reason and
 // suggestion; 接受 / 忽略 / 全部接受同类. Element issues (missing or unused
-// elements of the 文种) come first.
+// elements of the 文种) come first; a line says where the model's spelling
+// pass has got to.
 
 import type { Checked, Finding } from "./backend";
 import { h } from "./dom";
@@ -18,12 +19,14 @@ export function renderFindings(
   panel: HTMLElement,
   findings: Finding[],
   elementIssues: Checked["element_issues"],
+  modelNote: string,
   actions: FindingActions,
 ): void {
   const count = h("p", { id: "findings-count", class: "findings-count" });
   count.textContent =
     findings.length > 0 ? `发现 ${findings.length} 处问题` : elementIssues.length > 0 ? "文字未发现问题；要素见下。" : "未发现问题。";
   const children: HTMLElement[] = [count];
+  if (modelNote) children.push(h("p", { id: "model-pass", class: "model-pass" }, modelNote));
   if (elementIssues.length) {
     children.push(
       h("ul", { class: "element-issues", id: "element-issues" }, ...elementIssues.map((i) => h("li", {}, i.message))),

@@ -1,9 +1,11 @@
 // The 摘要 panel: a summary of the open document whose every point cites
 // the paragraphs it rests on (checked mechanically before it is shown);
-// a citation scrolls to its source and highlights it. Below, the tasks in
-// the document: 任务 / 时限 / 责任单位.
+// a citation scrolls to its source and highlights it. Points stand under
+// the document's own section headings; a long document can be read by its
+// headings alone (要点只看标题). Below, the tasks in the document: 任务 /
+// 时限 / 责任单位.
 
-import type { Backend, JobEvent, Place, Summary } from "./backend";
+import type { Backend, JobEvent, Place, Summary, SummaryPoint } from "./backend";
 import { errorMessage } from "./backend";
 import { h } from "./dom";
 import type { DraftEditor } from "./editor";
@@ -91,9 +93,36 @@ export class SummaryPanel {
         });
         return b;
       });
-    const points = h("ol", { id: "summary-points", class: "summary-points" });
-    for (const p of summary.points) {
-      points.append(h("li", { "data-by": p.by }, p.text, " ", ...cite(p.sources)));
+    const points = h("div", { id: "summary-points", class: "summary-points" });
+    const list = (group: SummaryPoint[]) =>
+      h("ol", {}, ...group.map((p) => h("li", { "data-by": p.by }, p.text, " ", ...cite(p.sources))));
+    const groups = bySection(summary);
+    for (const group of groups) {
+      if (group.heading === null) {
+        points.append(list(group.points));
+        continue;
+      }
+      const title = h(
+        "h4",
+        { class: "summary-heading" },
+        `${summary.paragraphs[group.heading] ?? ""}（${group.points.length} 条）`,
+        " ",
+        ...cite([group.heading]),
+      );
+      points.append(h("section", { class: "summary-section", "data-heading": String(group.heading) }, title, list(group.points)));
+    }
+    const toggle = h("div", { class: "row summary-toggle", id: "summary-toggle" });
+    if (summary.sections.length >= LONG_DOCUMENT_SECTIONS) {
+      const all = h("button", { type: "button", "data-view": "all", "aria-pressed": "true" }, "全部");
+      const headings = h("button", { type: "button", "data-view": "headings", "aria-pressed": "false" }, "要点只看标题");
+      const view = (headingsOnly: boolean) => {
+        points.classList.toggle("headings-only", headingsOnly);
+        all.setAttribute("aria-pressed", String(!headingsOnly));
+        headings.setAttribute("aria-pressed", String(headingsOnly));
+      };
+      all.addEventListener("click", () => view(false));
+      headings.addEventListener("click", () => view(true));
+      toggle.append(all, headings);
     }
     const table = h("table", { id: "tasks-table", class: "tasks" });
     table.append(h("thead", {}, h("tr", {}, h("th", {}, "任务"), h("th", {}, "时限"), h("th", {}, "责任单位"), h("th", {}, "出处"))));
@@ -105,11 +134,32 @@ export class SummaryPanel {
     this.result.replaceChildren(
       h("p", { class: "suggestion-title", id: "summary-mode" }, modeLine(summary)),
       ...(summary.notices ?? []).map((n) => h("p", { class: "notice-line" }, n)),
-      summary.points.length ? points : h("p", { class: "empty" }, "没有可核实的要点。"),
+      ...(summary.points.length ? [toggle, points] : [h("p", { class: "empty" }, "没有可核实的要点。")]),
       h("h3", { class: "subhead" }, `任务（${summary.tasks.length}）`),
       summary.tasks.length ? table : h("p", { class: "empty" }, "未发现带时限或责任单位的任务。"),
     );
   }
+}
+
+/** Documents with this many sections offer 要点只看标题. */
+const LONG_DOCUMENT_SECTIONS = 3;
+
+/** The points under the section their first source is in, in the
+ * document's order; points before the first section (or of a document
+ * without sections) form a group with no heading. Sections no point cites
+ * are left out. */
+export function bySection(summary: Summary): { heading: number | null; points: SummaryPoint[] }[] {
+  const groups: { heading: number | null; points: SummaryPoint[] }[] = [];
+  for (const point of summary.points) {
+    const first = Math.min(...point.sources);
+    const section = summary.sections.find((s) => first >= s.paragraphs.start && first < s.paragraphs.end);
+    const heading = section ? section.heading : null;
+    const group = groups.find((g) => g.heading === heading);
+    if (group) group.points.push(point);
+    else groups.push({ heading, points: [point] });
+  }
+  const order = (heading: number | null) => (heading === null ? -1 : heading);
+  return groups.sort((a, b) => order(a.heading) - order(b.heading));
 }
 
 /** What the summary is, in a line: the model's checked points, or an

@@ -2,7 +2,7 @@ import { EditorView } from "@codemirror/view";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { mountApp } from "../src/app";
 import { FakeBackend } from "../src/backend/fake";
-import { modeLine } from "../src/summary-panel";
+import { bySection, modeLine } from "../src/summary-panel";
 import { appInfo } from "./fixtures";
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
@@ -169,12 +169,75 @@ describe("the summary panel", () => {
   });
 });
 
+describe("a long document's summary", () => {
+  let backend: FakeBackend;
+
+  beforeEach(async () => {
+    document.body.innerHTML = '<div id="app"></div>';
+    backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), { kind: "failed", code: "x", message: "无模型" });
+    await mountApp($("#app"), backend);
+    $("#new-doc").click();
+    $('#kind-menu li[data-kind="通知"]').click();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+    body().dispatch({
+      changes: {
+        from: 0,
+        insert: "为做好检查工作，通知如下。\n一、工作目标\n确保安全。\n二、主要任务\n各单位于12月10日前完成自查。\n三、工作要求\n加强领导。",
+      },
+    });
+    $<HTMLInputElement>("#field-title").value = "关于开展检查的通知";
+    $("#tab-summary").click();
+  });
+
+  it("stands the points under their sections, and 要点只看标题 shows the headings alone", async () => {
+    $("#summarize").click();
+    await vi.waitFor(() => expect(backend.jobs.length).toBe(1));
+    backend.jobs[0].finish();
+    await vi.waitFor(() => expect(document.querySelectorAll("#summary-points .summary-section").length).toBe(3));
+    const headings = [...document.querySelectorAll("#summary-points .summary-heading")].map((e) => e.textContent);
+    expect(headings).toEqual(["一、工作目标（1 条） 段3", "二、主要任务（1 条） 段5", "三、工作要求（1 条） 段7"]);
+    expect(text('#summary-points .summary-section[data-heading="4"]')).toContain("各单位于12月10日前完成自查。");
+    // The title and the lead-in come first, under no heading.
+    expect(document.querySelectorAll("#summary-points > ol li").length).toBe(2);
+    $('#summary-toggle [data-view="headings"]').click();
+    expect($("#summary-points").classList.contains("headings-only")).toBe(true);
+    expect($('#summary-toggle [data-view="headings"]').getAttribute("aria-pressed")).toBe("true");
+    $('#summary-toggle [data-view="all"]').click();
+    expect($("#summary-points").classList.contains("headings-only")).toBe(false);
+  });
+
+  it("groups by the first paragraph a point cites; a point citing nothing goes first", () => {
+    const summary = {
+      mode: "model" as const,
+      paragraphs: ["标题", "一、甲", "甲的内容", "二、乙", "乙的内容"],
+      points: [
+        { text: "乙", sources: [4], by: "model" as const },
+        { text: "甲和乙", sources: [4, 2], by: "model" as const },
+        { text: "无出处", sources: [], by: "extractive" as const },
+      ],
+      tasks: [],
+      sections: [
+        { heading: 1, paragraphs: { start: 1, end: 3 } },
+        { heading: 3, paragraphs: { start: 3, end: 5 } },
+      ],
+      model_requests: 1,
+      generated_tokens: 1,
+    };
+    expect(bySection(summary).map((g) => [g.heading, g.points.map((p) => p.text)])).toEqual([
+      [null, ["无出处"]],
+      [1, ["甲和乙"]],
+      [3, ["乙"]],
+    ]);
+  });
+});
+
 describe("the summary's mode line", () => {
   const summary = (by: ("model" | "extractive")[], mode: "model" | "extractive" = "model") => ({
     mode,
     paragraphs: [],
     points: by.map((b) => ({ text: "x", sources: [0], by: b })),
     tasks: [],
+    sections: [],
     model_requests: 1,
     generated_tokens: 1,
   });

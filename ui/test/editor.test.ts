@@ -2,7 +2,7 @@ import { EditorView } from "@codemirror/view";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { mountApp } from "../src/app";
 import { FakeBackend } from "../src/backend/fake";
-import { AUTOSAVE_DELAY_MS, CHECK_DELAY_MS } from "../src/editor";
+import { AUTOSAVE_DELAY_MS, CHECK_DELAY_MS, SPELL_DELAY_MS } from "../src/editor";
 import { appInfo } from "./fixtures";
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
@@ -289,5 +289,66 @@ describe("drafting in the editor", () => {
     await vi.waitFor(() => expect(text("#draft-list")).toContain("待删除的通知"));
     $('#draft-list [data-action="undelete"]').click();
     await vi.waitFor(() => expect(text("#notice")).toContain("草稿已恢复"));
+  });
+});
+
+describe("the model's spelling pass", () => {
+  let backend: FakeBackend;
+
+  beforeEach(async () => {
+    vi.useFakeTimers();
+    document.body.innerHTML = '<div id="app"></div>';
+    backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), {
+      kind: "ready",
+      name: "test",
+      display_name: "Gemma",
+      n_params: 268e6,
+      load_ms: 120,
+      verify_ms: 300,
+    });
+    await mountApp($("#app"), backend);
+    $("#new-doc").click();
+    $('#kind-menu li[data-kind="通知"]').click();
+    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+  });
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("runs after the rules, paragraph by paragraph, and its suggestion is accepted like any other", async () => {
+    typeInBody("要建立健全工作机智。\n工作布署要到位。");
+    await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 10);
+    await vi.waitFor(() => expect(text("#findings-count")).toBe("发现 1 处问题"));
+    expect(backend.spelled).toEqual([]);
+    await vi.advanceTimersByTimeAsync(SPELL_DELAY_MS + 10);
+    await vi.waitFor(() => expect(text("#model-pass")).toBe("模型校对完成（2 段）"));
+    expect(backend.spelled).toEqual(["要建立健全工作机智。", "工作布署要到位。"]);
+    expect(text("#findings-count")).toBe("发现 2 处问题");
+    expect(text('#panel-proofread [data-rule="typo.model"]')).toContain("“智”疑为“制”之误");
+    $('#panel-proofread [data-rule="typo.model"] [data-action="accept"]').click();
+    expect(body().state.doc.toString()).toBe("要建立健全工作机制。\n工作布署要到位。");
+  });
+
+  it("reads again only the paragraphs that changed, and typing stops a pass under way", async () => {
+    typeInBody("第一段工作机智。\n第二段。");
+    await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + SPELL_DELAY_MS + 20);
+    await vi.waitFor(() => expect(text("#model-pass")).toBe("模型校对完成（2 段）"));
+    backend.spelled = [];
+    typeInBody("补充。");
+    await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + SPELL_DELAY_MS + 20);
+    await vi.waitFor(() => expect(text("#model-pass")).toBe("模型校对完成（2 段）"));
+    expect(backend.spelled).toEqual(["第二段。补充。"]);
+    // The first paragraph's finding still stands, where it was.
+    expect(document.querySelectorAll('#panel-proofread [data-rule="typo.model"]').length).toBe(1);
+    expect(document.querySelectorAll(".cm-content .finding").length).toBe(1);
+    // Typing before the pass starts: it never starts for the old text.
+    backend.spelled = [];
+    typeInBody("\n第三段。");
+    await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + 10);
+    typeInBody("第四句。");
+    await vi.advanceTimersByTimeAsync(CHECK_DELAY_MS + SPELL_DELAY_MS + 20);
+    await vi.waitFor(() => expect(text("#model-pass")).toBe("模型校对完成（3 段）"));
+    expect(backend.spelled).toEqual(["第三段。第四句。"]);
   });
 });

@@ -81,8 +81,19 @@ pub struct Summary {
     /// Plain Chinese notes for the user (fallbacks, discarded output).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
+    /// The document's top-level sections, for showing the points section
+    /// by section (empty for a document without them).
+    pub sections: Vec<Section>,
     pub model_requests: usize,
     pub generated_tokens: usize,
+}
+
+/// A top-level section: its heading paragraph and the paragraphs up to the
+/// next one (indices into `Summary::paragraphs`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Section {
+    pub heading: usize,
+    pub paragraphs: Range<usize>,
 }
 
 /// Where a long job has got to, for a progress bar.
@@ -271,6 +282,16 @@ pub fn summarize(
 ) -> Summary {
     let paragraphs = paragraphs_of(text);
     let suspicious = suspicious_paragraphs(&paragraphs);
+    let sections = sections::parts(&paragraphs)
+        .into_iter()
+        .filter(|part| part.item.is_none())
+        .filter_map(|part| {
+            Some(Section {
+                heading: part.heading?,
+                paragraphs: part.paragraphs,
+            })
+        })
+        .collect();
     let mut summary = Summary {
         mode: Mode::Extractive,
         points: Vec::new(),
@@ -279,6 +300,7 @@ pub fn summarize(
         notices: Vec::new(),
         model_requests: 0,
         generated_tokens: 0,
+        sections,
         paragraphs,
         suspicious,
     };
@@ -883,6 +905,33 @@ mod tests {
         assert_eq!(s.mode, Mode::Extractive);
         assert!(!s.points.is_empty() && !s.notices.is_empty());
         assert_eq!(s.tasks.len(), 2, "{:?}", s.tasks);
+    }
+
+    #[test]
+    fn the_summary_names_the_documents_sections() {
+        let text = "某市防汛工作方案\n为做好防汛工作，制定本方案。\n一、工作目标\n确保水库安全度汛，不发生垮坝。\n\
+                    二、主要任务\n各区县要在5月31日前完成水库安全检查。\n市应急管理局负责组织防汛演练。";
+        let s = summarize(text, None, &SummaryConfig::default(), &mut |_| {});
+        assert_eq!(
+            s.sections,
+            [
+                Section {
+                    heading: 2,
+                    paragraphs: 2..4
+                },
+                Section {
+                    heading: 4,
+                    paragraphs: 4..7
+                }
+            ]
+        );
+        let plain = summarize(
+            &doc()[..3].join("\n"),
+            None,
+            &SummaryConfig::default(),
+            &mut |_| {},
+        );
+        assert!(plain.sections.is_empty());
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod engine;
 pub mod formats;
 pub mod llama_bench;
 pub mod proofread;
+pub mod proofread_doc;
 pub mod redteam;
 pub mod spelling;
 pub mod store;

@@ -73,6 +73,17 @@ pub enum BenchCommand {
         #[arg(long)]
         verbose: bool,
     },
+    /// 整篇校对：规则加模型逐段纠错，统计用时；给出正确稿时统计预埋错字找到多少
+    ProofreadDoc {
+        /// 要校对的文档（.txt、.docx、.pdf），如 tests/proofread/planted-5000.txt
+        file: PathBuf,
+        /// 同一文档的正确稿（逐字对齐），用于统计预埋错字
+        #[arg(long)]
+        right: Option<PathBuf>,
+        /// 模型：default、test，或 GGUF 文件路径
+        #[arg(long, default_value = "default")]
+        model: String,
+    },
     /// 规则校对吞吐量：约 10 万字的文档，单线程
     Proofread {
         /// 测量次数，取中位数
@@ -154,6 +165,9 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
             model,
             verbose,
         } => bench_summary(&dir, &model, verbose),
+        BenchCommand::ProofreadDoc { file, right, model } => {
+            bench_proofread_doc(&file, right.as_deref(), &model)
+        }
         BenchCommand::Proofread { runs } => {
             let figures = gongwen_bench::proofread::measure(100_000, runs);
             let runs: Vec<String> = figures
@@ -360,6 +374,77 @@ fn bench_pdf(files: &[std::path::PathBuf], runs: usize) -> Result<ExitCode, Fail
     Ok(ExitCode::SUCCESS)
 }
 
+fn bench_proofread_doc(
+    file: &std::path::Path,
+    right: Option<&std::path::Path>,
+    model: &str,
+) -> Result<ExitCode, Failure> {
+    let text = crate::import::read_text_file(file)?;
+    let right = right.map(crate::import::read_text_file).transpose()?;
+    let engine = ready_local_engine(model)?;
+    let config = gongwen_proofread::spelling::SpellingConfig::default();
+    let figures = gongwen_bench::proofread_doc::measure(
+        &text,
+        right.as_deref(),
+        &gongwen_proofread::Options::default(),
+        |paragraph, protected| {
+            engine
+                .spell(paragraph, protected, config)
+                .map_err(|(_, message)| message)
+        },
+        |done, of| {
+            if done % 10 == 0 || done == of {
+                eprintln!("{done}/{of} 段");
+            }
+        },
+    )
+    .map_err(|message| Failure::new("spelling-failed", message))?;
+    println!(
+        "文档 {} 字，{} 段：规则 {:.1} 毫秒，{} 处；模型 {:.1} 秒，{} 处",
+        figures.chars,
+        figures.paragraphs,
+        figures.rules_ms,
+        figures.rule_findings,
+        figures.model_seconds,
+        figures.model_findings
+    );
+    if right.is_some() {
+        println!(
+            "预埋错字 {} 处，找到 {} 处（规则 {}，模型 {}）；模型误报 {} 处",
+            figures.planted,
+            figures.found,
+            figures.found_by_rules,
+            figures.found_by_model,
+            figures.model_false
+        );
+    }
+    println!(
+        "proofread-doc chars {} rules_ms {:.1} model_s {:.1} planted {} found {} model_false {}",
+        figures.chars,
+        figures.rules_ms,
+        figures.model_seconds,
+        figures.planted,
+        figures.found,
+        figures.model_false
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The model loaded in this process, or why it cannot be.
+fn ready_local_engine(model: &str) -> Result<gongwen_engine::LocalEngine, Failure> {
+    let request = load_request(model, true, ContextConfig::for_this_machine())?;
+    let engine = gongwen_engine::LocalEngine::start(request);
+    if let state @ (gongwen_engine::ModelState::Failed { .. }
+    | gongwen_engine::ModelState::Missing { .. }) = engine.wait_settled()
+    {
+        return Err(Failure {
+            code: "model-unavailable".to_owned(),
+            message: format!("模型不可用：{state:?}"),
+        });
+    }
+    Ok(engine)
+}
+
 fn bench_spelling(args: SpellingArgs) -> Result<ExitCode, Failure> {
     use gongwen_bench::spelling::{evaluate, read_pairs};
     let tsv = std::fs::read_to_string(&args.file).map_err(|e| Failure {
@@ -372,17 +457,7 @@ fn bench_spelling(args: SpellingArgs) -> Result<ExitCode, Failure> {
         .step_by(args.every.max(1))
         .take(args.limit.unwrap_or(usize::MAX))
         .collect();
-    let context = ContextConfig::for_this_machine();
-    let request = load_request(&args.model, true, context)?;
-    let engine = gongwen_engine::LocalEngine::start(request);
-    if let state @ (gongwen_engine::ModelState::Failed { .. }
-    | gongwen_engine::ModelState::Missing { .. }) = engine.wait_settled()
-    {
-        return Err(Failure {
-            code: "model-unavailable".to_owned(),
-            message: format!("模型不可用：{state:?}"),
-        });
-    }
+    let engine = ready_local_engine(&args.model)?;
     let mut config = gongwen_proofread::spelling::SpellingConfig::default();
     if let Some(gain) = args.accept_gain {
         config.accept_gain = gain;

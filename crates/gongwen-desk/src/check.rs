@@ -4,7 +4,10 @@
 //! the input fields can use directly.
 
 use gongwen_domain::{ElementIssue, Part, check_elements, plain_lines};
-use gongwen_proofread::{Category, Finding, Options, Severity, check_with};
+use gongwen_proofread::{
+    Category, Finding, Options, Severity, check_with,
+    spelling::{self, Correction},
+};
 use serde::Serialize;
 
 use crate::form::{DraftForm, FieldProblem};
@@ -56,6 +59,39 @@ pub(crate) fn fields_of(part: Part) -> &'static [&'static str] {
 
 fn utf16_len(s: &str) -> usize {
     s.chars().map(char::len_utf16).sum()
+}
+
+/// What the model's spelling pass leaves alone in one paragraph of the
+/// body: what the rules flag there (one suggestion per place), the unit's
+/// terms and its ignore list.
+pub fn spelling_protected(paragraph: &str, options: &Options) -> Vec<(usize, usize)> {
+    let findings = check_with(paragraph, options);
+    spelling::protected_spans(paragraph, &findings, options)
+}
+
+/// The model's corrections of one paragraph of the body as findings in the
+/// body field, with UTF-16 offsets from the paragraph's start (the window
+/// adds where the paragraph starts).
+pub fn spelling_findings(paragraph: &str, corrections: &[Correction]) -> Vec<Located> {
+    spelling::to_findings(corrections)
+        .into_iter()
+        .map(|f| Located {
+            rule: f.rule,
+            category: f.category,
+            severity: f.severity,
+            message: f.message,
+            suggestion: f.suggestion,
+            original: paragraph
+                .chars()
+                .skip(f.start)
+                .take(f.end - f.start)
+                .collect(),
+            part: Part::Body,
+            field: Some("body"),
+            from: Some(utf16_at(paragraph, f.start)),
+            to: Some(utf16_at(paragraph, f.end)),
+        })
+        .collect()
 }
 
 /// UTF-16 offset of the char offset `at` in `s`.
@@ -259,6 +295,41 @@ mod tests {
                 .any(|i| i.message.contains("主送")),
             "{:?}",
             checked.element_issues
+        );
+    }
+
+    #[test]
+    fn model_corrections_land_in_the_body_paragraph_in_utf16() {
+        // A character outside the BMP before the slip: two UTF-16 units.
+        let paragraph = "𠀀建立健全工作机智。";
+        let found = spelling_findings(
+            paragraph,
+            &[Correction {
+                at: 8,
+                from: '智',
+                to: '制',
+                gain: 9.0,
+            }],
+        );
+        assert_eq!(found.len(), 1);
+        let f = &found[0];
+        assert_eq!((f.from, f.to), (Some(9), Some(10)));
+        assert_eq!(
+            (f.original.as_str(), f.suggestion.as_deref()),
+            ("智", Some("制"))
+        );
+        assert_eq!((f.field, f.part), (Some("body"), Part::Body));
+        assert_eq!(f.rule, "typo.model");
+        // The rules' own findings and the unit's terms stay out of its way.
+        let options = Options {
+            terms: vec!["机智".to_owned()],
+            ..Options::default()
+        };
+        let protected = spelling_protected("要认真落实工作布署，建立机智。", &options);
+        assert!(protected.contains(&(12, 14)), "{protected:?}");
+        assert!(
+            protected.iter().any(|&(s, e)| s <= 7 && e >= 9),
+            "{protected:?}"
         );
     }
 }

@@ -23,7 +23,7 @@ pub mod drafts;
 pub mod form;
 pub mod places;
 
-pub use check::{Checked, Located, proofread};
+pub use check::{Checked, Located, proofread, spelling_findings, spelling_protected};
 pub use config::AppConfig;
 pub use diff::{DiffOp, diff_lines};
 pub use drafts::{DraftFilter, export_file_name, new_form};

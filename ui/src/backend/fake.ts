@@ -104,6 +104,8 @@ interface Stored {
   deleted: boolean;
 }
 
+const HEADING = /^[一二三四五六七八九十]+、/;
+
 /** An in-memory backend for UI tests. The store keeps revisions; the
  * "proofreader" flags the words in `typos` (the real rules are tested in
  * Rust and through the real window). */
@@ -117,6 +119,10 @@ export class FakeBackend implements Backend {
   proofreadCalls = 0;
   saveCalls = 0;
   typos: Record<string, string> = { 布署: "部署" };
+  /** What the "model" corrects, one character each: 机智 → 机制. */
+  modelTypos: Record<string, string> = { 机智: "机制" };
+  /** The paragraphs the model pass was asked about, in order. */
+  spelled: string[] = [];
   /** Makes the next save fail, as a full disk would. */
   failNextSave = false;
 
@@ -254,6 +260,30 @@ export class FakeBackend implements Backend {
 
   async undeleteDraft(id: number): Promise<void> {
     this.get(id).deleted = false;
+  }
+
+  async spellParagraph(paragraph: string): Promise<Finding[]> {
+    if (this.state.kind !== "ready") throw { code: "model-not-ready", message: "模型未就绪，仅用规则校对" };
+    this.spelled.push(paragraph);
+    const findings: Finding[] = [];
+    for (const [wrong, right] of Object.entries(this.modelTypos)) {
+      const k = [...wrong].findIndex((c, i) => c !== right[i]);
+      for (let at = paragraph.indexOf(wrong); at >= 0; at = paragraph.indexOf(wrong, at + 1)) {
+        findings.push({
+          rule: "typo.model",
+          category: "错别字",
+          severity: "warning",
+          message: `“${wrong[k]}”疑为“${right[k]}”之误（模型判断）`,
+          suggestion: right[k],
+          original: wrong[k],
+          part: "body",
+          field: "body",
+          from: at + k,
+          to: at + k + 1,
+        });
+      }
+    }
+    return findings;
   }
 
   async proofread(form: DraftForm): Promise<Checked> {
@@ -402,8 +432,8 @@ export class FakeBackend implements Backend {
   }
 
   /** Summarizes like the real thing in shape: the title and each body line
-   * are paragraphs; each body line is a point citing itself; a line with a
-   * date is a task. */
+   * are paragraphs; each line but a 一、 heading is a point citing itself;
+   * a heading opens a section; a line with a date is a task. */
   async summarizeDraft(form: DraftForm, onEvent: (event: JobEvent) => void): Promise<number> {
     const paragraphs: string[] = [];
     const places: Place[] = [];
@@ -421,7 +451,12 @@ export class FakeBackend implements Backend {
       summary: {
         mode: "model",
         paragraphs,
-        points: places.map((_, i) => ({ text: paragraphs[i], sources: [i], by: "model" as const })),
+        points: paragraphs.flatMap((text, i) => (HEADING.test(text) ? [] : [{ text, sources: [i], by: "model" as const }])),
+        sections: paragraphs.flatMap((text, i) => {
+          if (!HEADING.test(text)) return [];
+          const next = paragraphs.findIndex((p, j) => j > i && HEADING.test(p));
+          return [{ heading: i, paragraphs: { start: i, end: next < 0 ? paragraphs.length : next } }];
+        }),
         tasks: paragraphs.flatMap((text, i) => {
           const deadline = /\d+月\d+日前/.exec(text)?.[0];
           return deadline ? [{ task: text, deadline, owner: "各单位", sources: [i], by: "rule" as const }] : [];

@@ -204,6 +204,8 @@ export interface Summary {
   rejected?: { text: string; sources: number[]; reason: string }[];
   suspicious?: number[];
   notices?: string[];
+  /** The document's top-level sections: heading paragraph and range. */
+  sections: { heading: number; paragraphs: { start: number; end: number } }[];
   model_requests: number;
   generated_tokens: number;
 }
@@ -334,6 +336,9 @@ export interface Backend {
   deletedDrafts(): Promise<DraftSummary[]>;
   undeleteDraft(id: number): Promise<void>;
   proofread(form: DraftForm): Promise<Checked>;
+  /** The model's spelling pass over one paragraph of the body; offsets
+   * (UTF-16) count from the paragraph's start. Fails when no model is ready. */
+  spellParagraph(paragraph: string): Promise<Finding[]>;
   recordFeedback(feedback: Feedback, ignoreAlways: boolean): Promise<void>;
   importFile(name: string, bytes: Uint8Array): Promise<Imported>;
   exportDraft(form: DraftForm, id: number | null, against: number | null): Promise<Exported>;
@@ -402,6 +407,7 @@ export async function tauriBackend(): Promise<Backend> {
     deletedDrafts: () => invoke("deleted_drafts"),
     undeleteDraft: (id) => invoke("undelete_draft", { id }),
     proofread: (form) => invoke("proofread", { form }),
+    spellParagraph: (paragraph) => invoke("spell_paragraph", { paragraph }),
     recordFeedback: (feedback, ignoreAlways) => invoke("record_feedback", { feedback, ignoreAlways }),
     importFile: (name, bytes) =>
       invoke("import_file", bytes, { headers: { "x-file-name": encodeURIComponent(name) } }),
