@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { mountApp } from "../src/app";
 import { FakeBackend } from "../src/backend/fake";
 import { bySection, modeLine } from "../src/summary-panel";
-import { appInfo } from "./fixtures";
+import { appInfo, NO_MODEL, openNotice } from "./fixtures";
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const text = (selector: string) => document.querySelector(selector)?.textContent ?? "";
@@ -139,12 +139,7 @@ describe("the summary panel", () => {
   let backend: FakeBackend;
 
   beforeEach(async () => {
-    document.body.innerHTML = '<div id="app"></div>';
-    backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), { kind: "failed", code: "x", message: "无模型" });
-    await mountApp($("#app"), backend);
-    $("#new-doc").click();
-    $('#kind-menu li[data-kind="通知"]').click();
-    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+    backend = await openNotice(NO_MODEL);
     const view = body();
     view.dispatch({ changes: { from: 0, insert: "第一段。\n\n第二段：各单位于12月10日前完成自查。\n第三段。" } });
     $<HTMLInputElement>("#field-title").value = "关于开展检查的通知";
@@ -173,12 +168,7 @@ describe("a long document's summary", () => {
   let backend: FakeBackend;
 
   beforeEach(async () => {
-    document.body.innerHTML = '<div id="app"></div>';
-    backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), { kind: "failed", code: "x", message: "无模型" });
-    await mountApp($("#app"), backend);
-    $("#new-doc").click();
-    $('#kind-menu li[data-kind="通知"]').click();
-    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+    backend = await openNotice(NO_MODEL);
     body().dispatch({
       changes: {
         from: 0,

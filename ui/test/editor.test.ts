@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { mountApp } from "../src/app";
 import { FakeBackend } from "../src/backend/fake";
 import { AUTOSAVE_DELAY_MS, CHECK_DELAY_MS, SPELL_DELAY_MS } from "../src/editor";
-import { appInfo } from "./fixtures";
+import { appInfo, openNotice, READY } from "./fixtures";
 
 const $ = <T extends HTMLElement = HTMLElement>(selector: string) => document.querySelector<T>(selector)!;
 const text = (selector: string) => document.querySelector(selector)?.textContent ?? "";
@@ -297,19 +297,7 @@ describe("the model's spelling pass", () => {
 
   beforeEach(async () => {
     vi.useFakeTimers();
-    document.body.innerHTML = '<div id="app"></div>';
-    backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), {
-      kind: "ready",
-      name: "test",
-      display_name: "Gemma",
-      n_params: 268e6,
-      load_ms: 120,
-      verify_ms: 300,
-    });
-    await mountApp($("#app"), backend);
-    $("#new-doc").click();
-    $('#kind-menu li[data-kind="通知"]').click();
-    await vi.waitFor(() => expect(text("#doc-kind")).toBe("通知"));
+    backend = await openNotice(READY);
   });
 
   afterEach(() => {
