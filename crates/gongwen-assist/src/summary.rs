@@ -114,22 +114,11 @@ pub fn paragraphs_of(text: &str) -> Vec<String> {
 
 /// Consecutive paragraphs of about `chunk_chars` characters each.
 pub fn chunks(paragraphs: &[String], chunk_chars: usize) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut size = 0;
-    for (i, p) in paragraphs.iter().enumerate() {
-        let n = p.chars().count();
-        if i > start && size + n > chunk_chars {
-            out.push(start..i);
-            start = i;
-            size = 0;
-        }
-        size += n;
-    }
-    if start < paragraphs.len() {
-        out.push(start..paragraphs.len());
-    }
-    out
+    gongwen_domain::runs::runs(
+        paragraphs.iter().map(|p| p.chars().count()),
+        usize::MAX,
+        chunk_chars,
+    )
 }
 
 /// The chunk as the model sees it: every paragraph tagged with its number.
@@ -282,13 +271,14 @@ pub fn summarize(
 ) -> Summary {
     let paragraphs = paragraphs_of(text);
     let suspicious = suspicious_paragraphs(&paragraphs);
-    let sections = sections::parts(&paragraphs)
-        .into_iter()
+    let parts = sections::parts(&paragraphs);
+    let sections = parts
+        .iter()
         .filter(|part| part.item.is_none())
         .filter_map(|part| {
             Some(Section {
                 heading: part.heading?,
-                paragraphs: part.paragraphs,
+                paragraphs: part.paragraphs.clone(),
             })
         })
         .collect();
@@ -334,15 +324,15 @@ pub fn summarize(
                 .push("模型没有给出可核实的要点，以下要点为抽取式".to_owned());
         }
     }
-    cover_parts(&mut summary);
+    cover_parts(&mut summary, &parts);
     summary
 }
 
 /// Every part of the document (its sections, its 一是/二是 items) is said
 /// something of: a part no point cites gets its most telling sentence.
 /// Points then follow the document's order.
-fn cover_parts(summary: &mut Summary) {
-    for part in sections::parts(&summary.paragraphs) {
+fn cover_parts(summary: &mut Summary, parts: &[sections::Part]) {
+    for part in parts {
         let spoken = summary.points.iter().any(|p| {
             p.sources.iter().any(|s| part.paragraphs.contains(s))
                 && part
@@ -353,7 +343,7 @@ fn cover_parts(summary: &mut Summary) {
         if spoken {
             continue;
         }
-        if let Some(point) = part_point(summary, &part) {
+        if let Some(point) = part_point(summary, part) {
             summary.points.push(point);
         }
     }

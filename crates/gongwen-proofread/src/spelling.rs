@@ -452,22 +452,11 @@ fn accepted(scored: Vec<(Candidate, f64)>, config: &SpellingConfig) -> Vec<(f64,
 
 /// Consecutive units, as many as the model scores together.
 fn groups(units: &[Unit], batch: Batch) -> Vec<std::ops::Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = 0;
-    let mut chars = 0;
-    for (i, unit) in units.iter().enumerate() {
-        let n = unit.sentence.len();
-        if i > start && (i - start >= batch.texts || chars + n > batch.chars) {
-            out.push(start..i);
-            start = i;
-            chars = 0;
-        }
-        chars += n;
-    }
-    if start < units.len() {
-        out.push(start..units.len());
-    }
-    out
+    gongwen_domain::runs::runs(
+        units.iter().map(|u| u.sentence.len()),
+        batch.texts,
+        batch.chars,
+    )
 }
 
 /// The positions of a unit still open to change, each with the characters
