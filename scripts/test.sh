@@ -22,6 +22,8 @@ RUSTC_WORKSPACE_WRAPPER=$(rustup which clippy-driver 2>/dev/null || command -v c
 export RUSTC_WORKSPACE_WRAPPER
 export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
+prefetch_models test default
+
 step "格式检查"
 cargo fmt --all --check
 
@@ -30,8 +32,7 @@ ui_install
 ui_build
 
 step "获取模型（测试模型；默认模型用于少量测试）"
-gongwen_cli models fetch test
-gongwen_cli models fetch default
+fetch_models test default
 
 step "测试用 Python 包"
 python_test_packages

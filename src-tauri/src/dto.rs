@@ -73,6 +73,8 @@ pub enum ModelStateDto {
         n_params: u64,
         load_ms: u64,
         verify_ms: u64,
+        /// The CPU level of the llama.cpp kernels in use (`x86-64-v4`).
+        kernels: String,
     },
     Failed {
         code: String,
@@ -99,6 +101,7 @@ impl From<&ModelState> for ModelStateDto {
                 n_params: info.n_params,
                 load_ms: info.load_ms,
                 verify_ms: info.verify_ms,
+                kernels: info.kernels.clone(),
             },
             ModelState::Failed { code, message } => ModelStateDto::Failed {
                 code: code.clone(),

@@ -82,7 +82,7 @@ fn start_engine(data_dir: &std::path::Path) -> Engine {
 /// llama.cpp takes what is left (`nice` execs, so the pid stays the
 /// worker's own).
 fn worker_command() -> std::io::Result<WorkerCommand> {
-    let command = WorkerCommand::current_exe()?;
+    let command = WorkerCommand::for_this_cpu()?;
     let nice = std::path::Path::new("/usr/bin/nice");
     if !nice.is_file() {
         return Ok(command);

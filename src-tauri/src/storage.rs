@@ -292,6 +292,7 @@ mod tests {
             has_chat_template: false,
             verify_ms: 0,
             load_ms: 0,
+            kernels: "x86-64-v3".into(),
         })
     }
 

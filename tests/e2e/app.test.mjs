@@ -99,6 +99,8 @@ test("the window opens with its panes and an honest status bar", async () => {
 test("the model loads in the background and the status bar says so", async () => {
   const status = await session.waitForText("#status-model", (t) => t === "模型：就绪" || t.includes("不可用"), 60_000);
   assert.equal(status, "模型：就绪");
+  // The detail names the CPU level of the kernels the worker runs.
+  assert.match(await session.attribute("#status-model", "title"), /CPU 指令集 x86-64-v[234]/);
 });
 
 test("设置: the unit profile is saved, and the audit log verifies", async () => {

@@ -90,6 +90,21 @@ echo "== check：退出码 $code"
 gongwen summarize /tmp/通知.txt --model test --max-tokens 16 --json > /tmp/summary.json
 grep -q '"mode": "model"' /tmp/summary.json || fail "模型没有运行"
 echo "== 摘要由系统目录中的模型生成"
+# Each CPU level's worker is there and runs the model: the v2 kernels
+# (no AVX2, as on an old office PC) with the level capped, the best this
+# machine supports without.
+for level in x86-64-v2 x86-64-v4; do
+  [ -x /usr/lib/gongwen/gongwen-engine-worker-$level ] || fail "缺少 $level 模型运行组件"
+done
+GONGWEN_CPU_LEVEL=x86-64-v2 gongwen models list | tee /tmp/models-v2.txt | grep '^处理器'
+grep -q '模型运行组件：x86-64-v2（/usr/lib/gongwen/gongwen-engine-worker-x86-64-v2）' /tmp/models-v2.txt \
+  || fail "限为 v2 时没有选用 v2 模型运行组件"
+GONGWEN_CPU_LEVEL=x86-64-v2 gongwen draft --kind 通知 --brief 做好防汛值守工作。 --model test \
+  --max-tokens 16 --json > /tmp/draft-v2.json
+grep -q '"text"' /tmp/draft-v2.json || fail "v2 模型运行组件没有起草"
+echo "== x86-64-v2 模型运行组件起草通过"
+gongwen models list | grep '^处理器'
+
 gongwen drafts save /tmp/通知.txt
 gongwen drafts list | tee /tmp/before.txt
 grep -q 防汛抗旱 /tmp/before.txt || fail "草稿列表中没有刚保存的草稿"

@@ -33,7 +33,7 @@ export function modelStatus(state: ModelState): StatusText {
     case "ready":
       return {
         text: "模型：就绪",
-        detail: `${state.display_name}，${(state.n_params / 1e9).toFixed(2)}B 参数，校验 ${state.verify_ms} 毫秒，加载 ${state.load_ms} 毫秒`,
+        detail: `${state.display_name}，${(state.n_params / 1e9).toFixed(2)}B 参数，校验 ${state.verify_ms} 毫秒，加载 ${state.load_ms} 毫秒，CPU 指令集 ${state.kernels}`,
         tone: "ok",
       };
     case "failed":

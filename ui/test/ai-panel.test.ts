@@ -21,6 +21,7 @@ describe("the AI panel", () => {
       n_params: 268e6,
       load_ms: 1,
       verify_ms: 1,
+      kernels: "x86-64-v3",
     });
     await mountApp($("#app"), backend);
     $("#new-doc").click();
@@ -243,7 +244,7 @@ describe("the summary's mode line", () => {
 describe("a model job that fails", () => {
   it("says so plainly and keeps every character typed", async () => {
     document.body.innerHTML = '<div id="app"></div>';
-    const backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), { kind: "ready", name: "t", display_name: "t", n_params: 1, load_ms: 1, verify_ms: 1 });
+    const backend = new FakeBackend(appInfo({ kind: "encrypted", drafts: 0 }), { kind: "ready", name: "t", display_name: "t", n_params: 1, load_ms: 1, verify_ms: 1, kernels: "x86-64-v3" });
     await mountApp($("#app"), backend);
     $("#new-doc").click();
     $('#kind-menu li[data-kind="通知"]').click();

@@ -63,7 +63,7 @@ describe("main window", () => {
     expect(text("#status-model")).toBe("模型：正在校验 25%");
     backend.push({ kind: "loading", progress: 0.5 });
     expect(text("#status-model")).toBe("模型：正在加载 50%");
-    backend.push({ kind: "ready", name: "test", display_name: "Gemma", n_params: 268e6, load_ms: 120, verify_ms: 300 });
+    backend.push({ kind: "ready", name: "test", display_name: "Gemma", n_params: 268e6, load_ms: 120, verify_ms: 300, kernels: "x86-64-v3" });
     expect(text("#status-model")).toBe("模型：就绪");
     expect(document.querySelector<HTMLElement>("#status-model")!.dataset.state).toBe("ready");
   });

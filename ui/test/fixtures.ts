@@ -22,7 +22,7 @@ export function appInfo(storage: AppInfo["storage"]): AppInfo {
 }
 
 
-export const READY: ModelState = { kind: "ready", name: "test", display_name: "Gemma", n_params: 268e6, load_ms: 120, verify_ms: 300 };
+export const READY: ModelState = { kind: "ready", name: "test", display_name: "Gemma", n_params: 268e6, load_ms: 120, verify_ms: 300, kernels: "x86-64-v3" };
 export const NO_MODEL: ModelState = { kind: "failed", code: "x", message: "无模型" };
 
 /** The app on a fake backend with an empty store, a new 通知 open. */

@@ -3,7 +3,6 @@
 //! anywhere: these are for people to read.
 
 pub mod drafting;
-pub mod engine;
 pub mod formats;
 pub mod llama_bench;
 pub mod proofread;

@@ -1,6 +1,7 @@
 //! The outside reference: llama.cpp's own `llama-bench`, built from the very
-//! llama.cpp sources that `llama-cpp-sys-2` vendors, with the same GGML
-//! build options as our engine, run on the same model and threads.
+//! llama.cpp sources that `llama-cpp-sys-2` vendors, built with the same GGML
+//! options as the worker measured and once natively for this machine, run on
+//! the same model and threads.
 //!
 //! The published `llama-cpp-sys-2` crate strips `tools/llama-bench/*.cpp`,
 //! so those two files come from the source distribution of
@@ -12,6 +13,8 @@ use std::{
     process::Command,
 };
 
+use gongwen_engine::cpu::CpuLevel;
+
 use crate::BenchError;
 
 /// Must match Cargo.lock (a test checks).
@@ -20,21 +23,42 @@ pub const LLAMA_CPP_SYS_VERSION: &str = "0.1.161";
 /// to the vendored one (ggml 0.25.3 there, 0.26.0 vendored).
 pub const BENCH_SOURCE_PACKAGE: &str = "llama-cpp-python==0.3.36";
 
-/// The GGML options our engine is built with (`.cargo/config.toml`), so the
-/// reference is built the same way.
-pub fn ggml_build_options() -> Vec<(&'static str, &'static str)> {
-    [
-        ("GGML_NATIVE", option_env!("GGML_NATIVE")),
-        ("GGML_SSE42", option_env!("GGML_SSE42")),
-        ("GGML_AVX", option_env!("GGML_AVX")),
-        ("GGML_AVX2", option_env!("GGML_AVX2")),
-        ("GGML_FMA", option_env!("GGML_FMA")),
-        ("GGML_F16C", option_env!("GGML_F16C")),
-        ("GGML_BMI2", option_env!("GGML_BMI2")),
-    ]
-    .into_iter()
-    .filter_map(|(key, value)| value.map(|v| (key, v)))
-    .collect()
+/// How a reference llama-bench is compiled: as our worker for one CPU level
+/// (`CpuLevel::ggml_options`), or natively for this machine (`GGML_NATIVE`,
+/// everything the CPU has: the honest ceiling).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Build {
+    Level(CpuLevel),
+    Native,
+}
+
+impl Build {
+    /// CMake definitions.
+    pub fn cmake_options(self) -> Vec<(String, String)> {
+        match self {
+            Build::Native => vec![("GGML_NATIVE".into(), "ON".into())],
+            Build::Level(level) => {
+                let (options, march) = level.ggml_options();
+                let mut defines: Vec<(String, String)> = options
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                    .collect();
+                if let Some(march) = march {
+                    for flags in ["CMAKE_C_FLAGS", "CMAKE_CXX_FLAGS"] {
+                        defines.push((flags.to_owned(), format!("-march={march}")));
+                    }
+                }
+                defines
+            }
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Build::Level(level) => level.name(),
+            Build::Native => "native",
+        }
+    }
 }
 
 /// `$CARGO_HOME/registry/src/*/llama-cpp-sys-2-<version>/llama.cpp`.
@@ -79,22 +103,12 @@ fn run_tool(command: &mut Command, what: &str) -> Result<String, BenchError> {
 /// Builds llama-bench into `cache_dir` unless already there; returns its path.
 pub fn ensure_built(
     cache_dir: &Path,
+    build_as: Build,
     jobs: usize,
     progress: &mut dyn FnMut(&str),
 ) -> Result<PathBuf, BenchError> {
-    let options = ggml_build_options();
-    let key: String = options
-        .iter()
-        .map(|(k, v)| {
-            format!(
-                "{}{}",
-                k.trim_start_matches("GGML_"),
-                if *v == "ON" { "+" } else { "-" }
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("");
-    let root = cache_dir.join(format!("{LLAMA_CPP_SYS_VERSION}-{key}"));
+    let options = build_as.cmake_options();
+    let root = cache_dir.join(format!("{LLAMA_CPP_SYS_VERSION}-{}", build_as.name()));
     let binary = root.join("build").join("llama-bench");
     if binary.exists() {
         return Ok(binary);
@@ -171,7 +185,7 @@ pub fn ensure_built(
     let lists_path = wrapper.join("CMakeLists.txt");
     std::fs::write(&lists_path, cmake_lists).map_err(io(&lists_path))?;
 
-    progress("配置 llama-bench（CMake，与本引擎相同的 GGML 选项）");
+    progress(&format!("配置 llama-bench（CMake，{}）", build_as.name()));
     let build = root.join("build");
     let mut configure = Command::new("cmake");
     configure
@@ -188,7 +202,10 @@ pub fn ensure_built(
         configure.arg(format!("-D{key}={value}"));
     }
     run_tool(&mut configure, "cmake 配置")?;
-    progress("编译 llama-bench（约 3 分钟）");
+    progress(&format!(
+        "编译 llama-bench（{}，约 3 分钟）",
+        build_as.name()
+    ));
     run_tool(
         Command::new("cmake").arg("--build").arg(&build).args([
             "--target",
@@ -280,9 +297,32 @@ mod tests {
     }
 
     #[test]
-    fn reference_is_built_with_our_ggml_options() {
-        let options = ggml_build_options();
-        assert!(options.contains(&("GGML_AVX2", "ON")), "{options:?}");
-        assert!(options.contains(&("GGML_NATIVE", "OFF")), "{options:?}");
+    fn references_are_built_as_the_worker_or_natively() {
+        let has = |build: Build, key: &str, value: &str| {
+            build
+                .cmake_options()
+                .contains(&(key.to_owned(), value.to_owned()))
+        };
+        // The default build: .cargo/config.toml's options, no -march.
+        assert!(has(Build::Level(CpuLevel::V3), "GGML_AVX2", "ON"));
+        assert!(has(Build::Level(CpuLevel::V3), "GGML_NATIVE", "OFF"));
+        assert_eq!(option_env!("GGML_AVX2"), Some("ON"));
+        assert_eq!(option_env!("GGML_NATIVE"), Some("OFF"));
+        assert!(!has(
+            Build::Level(CpuLevel::V3),
+            "CMAKE_C_FLAGS",
+            "-march=x86-64-v3"
+        ));
+        assert!(has(Build::Level(CpuLevel::V4), "GGML_AVX512", "ON"));
+        assert!(has(
+            Build::Level(CpuLevel::V4),
+            "CMAKE_CXX_FLAGS",
+            "-march=x86-64-v4"
+        ));
+        assert!(has(Build::Level(CpuLevel::V2), "GGML_AVX2", "OFF"));
+        assert_eq!(
+            Build::Native.cmake_options(),
+            [("GGML_NATIVE".into(), "ON".into())]
+        );
     }
 }

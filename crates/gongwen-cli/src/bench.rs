@@ -1,14 +1,22 @@
 use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Args, Subcommand};
-use gongwen_bench::{engine, llama_bench, median};
-use gongwen_engine::{ContextConfig, ModelIdentity, physical_cores};
+use gongwen_bench::{
+    llama_bench::{self, Build},
+    median,
+};
+use gongwen_engine::{
+    ContextConfig, ModelIdentity, WorkerCommand,
+    cpu::{CpuLevel, Plan},
+    physical_cores,
+    speed::{EngineFigures, measure_in},
+};
 
 use crate::{Failure, generate::load_request};
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
-    /// 推理引擎：与 llama.cpp 自带的 llama-bench 在同一模型、同一线程数下对比
+    /// 推理引擎：在本机处理器选用的模型运行组件中测速，与同样选项构建的和本机原生构建的 llama-bench 在同一模型、同一线程数下对比
     Engine(EngineArgs),
     /// 草稿库：保存 3 万字草稿一个修订的延迟，加密库与普通 SQLite 在同一次运行中对比
     Store {
@@ -203,39 +211,63 @@ fn bench_engine(args: EngineArgs) -> Result<ExitCode, Failure> {
             });
         }
     }
+    // What users get: the worker the host starts on this CPU.
+    let exe = std::env::current_exe().map_err(|e| Failure::new("bench-engine", e.to_string()))?;
+    let plan = Plan::for_exe(&exe);
+    let level = plan.chosen.as_ref().map_or(CpuLevel::V3, |c| c.level);
+    let worker =
+        WorkerCommand::for_this_cpu().map_err(|e| Failure::new("bench-engine", e.to_string()))?;
     let cache = PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
         .join(".cache/gongwen/llama-bench");
-    let reference = llama_bench::ensure_built(&cache, physical_cores().max(1), &mut |step| {
-        eprintln!("{step}")
-    })?;
-    let options: Vec<String> = llama_bench::ggml_build_options()
+    let jobs = physical_cores().max(1);
+    let built = |build_as| {
+        llama_bench::ensure_built(&cache, build_as, jobs, &mut |step| eprintln!("{step}"))
+    };
+    let reference = built(Build::Level(level))?;
+    let native = built(Build::Native)?;
+    let options: Vec<String> = Build::Level(level)
+        .cmake_options()
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     println!("模型：{}", request.path.display());
-    println!("线程：{threads}；llama.cpp 构建选项：{}", options.join(" "));
     println!(
-        "参照：{}（llama-bench 源码取自 {}）",
+        "线程：{threads}；模型运行组件：{}（{}）；llama.cpp 构建选项：{}",
+        level.name(),
+        worker.program.display(),
+        options.join(" ")
+    );
+    println!(
+        "参照：{}；本机原生构建 {}（llama-bench 源码取自 {}）",
         reference.display(),
+        native.display(),
         llama_bench::BENCH_SOURCE_PACKAGE
     );
 
-    let mut ours = engine::EngineFigures::default();
+    let mut ours = EngineFigures::default();
     let mut theirs_pp = Vec::new();
     let mut theirs_tg = Vec::new();
+    let mut native_pp = Vec::new();
+    let mut native_tg = Vec::new();
     for round in 1..=args.rounds.max(1) {
-        eprintln!("第 {round} 轮：本引擎");
-        let figures = engine::measure(&request.path, threads, 1)?;
-        eprintln!("第 {round} 轮：llama-bench");
+        eprintln!("第 {round} 轮：本引擎（{}）", level.name());
+        let figures = measure_in(&worker, &request.path, threads, 1)
+            .map_err(|e| Failure::new("bench-engine", e))?;
+        eprintln!("第 {round} 轮：llama-bench（{}）", level.name());
         let reference_figures = llama_bench::run(&reference, &request.path, threads, 1)?;
+        eprintln!("第 {round} 轮：llama-bench（本机原生）");
+        let native_figures = llama_bench::run(&native, &request.path, threads, 1)?;
         ours.pp512.extend(figures.pp512);
         ours.pp512_cancellable.extend(figures.pp512_cancellable);
         ours.tg128.extend(figures.tg128);
         ours.ttft_cold_ms.extend(figures.ttft_cold_ms);
         ours.ttft_reused_ms.extend(figures.ttft_reused_ms);
         ours.long_prompt_tokens = figures.long_prompt_tokens;
+        ours.kernels = figures.kernels;
         theirs_pp.push(reference_figures.pp512);
         theirs_tg.push(reference_figures.tg128);
+        native_pp.push(native_figures.pp512);
+        native_tg.push(native_figures.tg128);
     }
 
     let pp = median(&ours.pp512);
@@ -243,6 +275,8 @@ fn bench_engine(args: EngineArgs) -> Result<ExitCode, Failure> {
     let tg = median(&ours.tg128);
     let ref_pp = median(&theirs_pp);
     let ref_tg = median(&theirs_tg);
+    let native_pp_median = median(&native_pp);
+    let native_tg_median = median(&native_tg);
     let cold = median(&ours.ttft_cold_ms);
     let reused = median(&ours.ttft_reused_ms);
     let fmt = |values: &[f64]| {
@@ -282,9 +316,20 @@ fn bench_engine(args: EngineArgs) -> Result<ExitCode, Failure> {
         }
     );
     println!(
-        "engine/llama-bench pp512 {:.2} tg128 {:.2}",
-        if ref_pp > 0.0 { pp / ref_pp } else { 0.0 },
-        if ref_tg > 0.0 { tg / ref_tg } else { 0.0 }
+        "原生 llama-bench pp512 {native_pp_median:8.1} t/s（各轮 {}）",
+        fmt(&native_pp)
+    );
+    println!(
+        "原生 llama-bench tg128 {native_tg_median:8.1} t/s（各轮 {}）",
+        fmt(&native_tg)
+    );
+    let ratio = |ours: f64, theirs: f64| if theirs > 0.0 { ours / theirs } else { 0.0 };
+    println!(
+        "engine/llama-bench pp512 {:.2} tg128 {:.2} native pp512 {:.2} tg128 {:.2}",
+        ratio(pp, ref_pp),
+        ratio(tg, ref_tg),
+        ratio(pp, native_pp_median),
+        ratio(tg, native_tg_median)
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -68,7 +68,7 @@ pub fn ready_engine(request: LoadRequest) -> Result<(Engine, gongwen_engine::Mod
         request.identity,
         ModelIdentity::Unregistered | ModelIdentity::Consented { .. }
     );
-    let worker = WorkerCommand::current_exe().map_err(|e| Failure {
+    let worker = WorkerCommand::for_this_cpu().map_err(|e| Failure {
         code: "engine-spawn".to_owned(),
         message: format!("找不到本程序的路径，无法启动模型进程：{e}"),
     })?;

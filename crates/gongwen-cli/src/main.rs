@@ -72,8 +72,12 @@ enum Command {
     #[command(subcommand)]
     Bench(bench::BenchCommand),
     /// The inference worker process (started by gongwen itself; speaks JSON on stdio).
+    /// `engine-worker speed MODEL THREADS REPETITIONS` measures instead (`bench engine`).
     #[command(name = "engine-worker", hide = true)]
-    EngineWorker,
+    EngineWorker {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
 }
 
 /// A failure the user sees: plain Chinese plus a stable code.
@@ -127,7 +131,7 @@ fn main() -> ExitCode {
         Command::Format(args) => export::format(args),
         Command::Export(args) => export::export(args),
         Command::Bench(command) => bench::run(command),
-        Command::EngineWorker => return gongwen_engine::worker_main(),
+        Command::EngineWorker { .. } => return gongwen_engine::worker_main(),
     };
     match result {
         Ok(code) => code,

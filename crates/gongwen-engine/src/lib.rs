@@ -6,11 +6,13 @@
 //! in order. Loading verifies the file's SHA-256 against the manifest first:
 //! a damaged or replaced model is refused before llama.cpp parses a byte of it.
 
+pub mod cpu;
 mod events;
 mod generate;
 mod local;
 mod process;
 mod score;
+pub mod speed;
 mod state;
 mod template;
 mod text;

@@ -24,7 +24,7 @@ use tokio::sync::mpsc as events_channel;
 use crate::{
     ChatMessage, ChatTemplate, ContextConfig, GenerateError, GenerateRequest, Generation,
     GenerationEvent, GenerationReport, ModelInfo, ModelState, Overflow, Prompt, PromptFeeding,
-    SamplingParams, Session, StopReason, Streamed, score::Scorer, state::StateBoard,
+    SamplingParams, Session, StopReason, Streamed, cpu::CpuLevel, score::Scorer, state::StateBoard,
 };
 
 /// Which file to load, and what we know about it.
@@ -561,27 +561,25 @@ fn load(
         has_chat_template: model.meta_val_str("tokenizer.chat_template").is_ok(),
         verify_ms,
         load_ms: load_started.elapsed().as_millis() as u64,
+        kernels: CpuLevel::built_name().to_owned(),
     };
     Ok((model, info))
 }
 
-/// llama.cpp is compiled for the instruction sets named in
-/// `.cargo/config.toml`; on a CPU without them it would die of an illegal
-/// instruction. Say so instead.
+/// llama.cpp is compiled for one instruction-set level (`crate::cpu`); on a
+/// CPU below it, it would die of an illegal instruction. Say so instead.
 fn check_cpu() -> Result<(), Box<ModelState>> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let built_with_avx2 = option_env!("GGML_AVX2") == Some("ON");
-        let has_avx2 = std::arch::is_x86_feature_detected!("avx2")
-            && std::arch::is_x86_feature_detected!("fma")
-            && std::arch::is_x86_feature_detected!("f16c");
-        if built_with_avx2 && !has_avx2 {
-            return Err(failed(
-                "engine-cpu",
-                "此电脑的处理器不支持 AVX2 指令集，无法运行本机模型；不依赖模型的功能照常可用"
-                    .to_owned(),
-            ));
-        }
+    let Some(built) = CpuLevel::built() else {
+        return Ok(());
+    };
+    if CpuLevel::usable().is_none_or(|usable| usable < built) {
+        return Err(failed(
+            "engine-cpu",
+            format!(
+                "此电脑的处理器不支持 {} 指令集，本机模型无法运行；不依赖模型的功能照常可用",
+                built.instruction_set()
+            ),
+        ));
     }
     Ok(())
 }

@@ -27,7 +27,10 @@ use tokio::sync::mpsc;
 
 use crate::{
     EngineRequest, Generation, GenerationEvent, GenerationReport, LoadRequest, LocalEngine,
-    ModelState, StopReason, local::unavailable_event, state::StateBoard,
+    ModelState, StopReason,
+    cpu::{CPU_LEVEL_ENV, Plan},
+    local::unavailable_event,
+    state::StateBoard,
 };
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -56,6 +59,11 @@ const CRASH_WINDOW: Duration = Duration::from_secs(60);
 /// The worker side: serves requests from stdin until stdin closes.
 /// Front ends call this when started as `<binary> engine-worker`.
 pub fn worker_main() -> ExitCode {
+    // `<worker> speed …` measures instead of serving (`crate::speed`).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(at) = args.iter().position(|a| a == crate::speed::SPEED_ARG) {
+        return crate::speed::speed_main(&args[at + 1..]);
+    }
     // Also for a worker binary whose main did not (the engine's tests).
     let _ = no_core_dumps();
     let out = Arc::new(Mutex::new(std::io::stdout()));
@@ -146,7 +154,7 @@ fn exit_in_chinese(status: &std::process::ExitStatus) -> String {
 /// What a worker inherits of our environment: where to find things and
 /// how to speak, nothing secret (a passphrase, a token) whatever it is
 /// called.
-const WORKER_ENVIRONMENT: [&str; 8] = [
+const WORKER_ENVIRONMENT: [&str; 9] = [
     "PATH",
     "HOME",
     "LANG",
@@ -155,6 +163,7 @@ const WORKER_ENVIRONMENT: [&str; 8] = [
     "TMPDIR",
     "LD_LIBRARY_PATH",
     "GONGWEN_MODELS",
+    CPU_LEVEL_ENV,
 ];
 
 fn worker_environment() -> impl Iterator<Item = (&'static str, OsString)> {
@@ -187,6 +196,20 @@ pub struct WorkerCommand {
 }
 
 impl WorkerCommand {
+    /// The worker that suits this CPU best (see [`crate::cpu`]): a
+    /// level-specific worker binary installed beside this one, or this very
+    /// executable as `<exe> engine-worker`.
+    pub fn for_this_cpu() -> std::io::Result<WorkerCommand> {
+        let exe = std::env::current_exe()?;
+        match Plan::for_exe(&exe).chosen {
+            Some(worker) if worker.program != exe => Ok(WorkerCommand {
+                program: worker.program,
+                args: Vec::new(),
+            }),
+            _ => WorkerCommand::current_exe(),
+        }
+    }
+
     /// This very executable, started again as `<exe> engine-worker`.
     pub fn current_exe() -> std::io::Result<WorkerCommand> {
         Ok(WorkerCommand {

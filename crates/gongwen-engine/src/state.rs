@@ -39,6 +39,10 @@ pub struct ModelInfo {
     pub has_chat_template: bool,
     pub verify_ms: u64,
     pub load_ms: u64,
+    /// The instruction-set level of the llama.cpp kernels the worker runs
+    /// (`x86-64-v3`, or the architecture's name elsewhere).
+    #[serde(default)]
+    pub kernels: String,
 }
 
 impl ModelState {

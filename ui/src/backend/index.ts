@@ -29,6 +29,8 @@ export type ModelState =
       n_params: number;
       load_ms: number;
       verify_ms: number;
+      /** The CPU level of the llama.cpp kernels in use, e.g. "x86-64-v4". */
+      kernels: string;
     }
   | { kind: "failed"; code: string; message: string };
 

@@ -1,20 +1,29 @@
-//! Our engine, measured the way llama-bench measures llama.cpp: pp512 (a
+//! The engine, measured the way llama-bench measures llama.cpp: pp512 (a
 //! 512-token prompt) and tg128 (128 generated tokens), same model, same
 //! threads. Plus time-to-first-token for a long Chinese prompt, cold and
 //! with the KV prefix reused.
+//!
+//! It runs inside a worker (`<worker> speed MODEL THREADS REPETITIONS`,
+//! figures as JSON on stdout), so what is measured is the build of
+//! llama.cpp the host would start on this CPU (`crate::cpu`).
 
-use std::{path::Path, sync::atomic::AtomicBool};
+use std::{path::Path, process::ExitCode, sync::atomic::AtomicBool};
 
-use gongwen_engine::{
-    ContextConfig, GenerateRequest, Overflow, Prompt, PromptFeeding, SamplingParams, Session,
-    backend,
-};
 use llama_cpp_2::model::{LlamaModel, params::LlamaModelParams};
+use serde::{Deserialize, Serialize};
 
-use crate::BenchError;
+use crate::{
+    ContextConfig, GenerateRequest, Overflow, Prompt, PromptFeeding, SamplingParams, Session,
+    WorkerCommand, backend, cpu::CpuLevel,
+};
 
-#[derive(Debug, Clone, Default)]
+/// The argument that turns a worker into this measurement.
+pub const SPEED_ARG: &str = "speed";
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct EngineFigures {
+    /// The level of the kernels measured (`x86-64-v4`).
+    pub kernels: String,
     /// Prompt tokens/s, prompt fed in full batches (llama-bench's way).
     pub pp512: Vec<f64>,
     /// Prompt tokens/s as interactive requests feed it (cancellable chunks).
@@ -59,12 +68,60 @@ fn prompt_of(model: &LlamaModel, tokens: usize) -> String {
     String::from_utf8_lossy(&bytes).into_owned()
 }
 
+/// Runs the measurement in `worker` and reads its figures.
+pub fn measure_in(
+    worker: &WorkerCommand,
+    model_path: &Path,
+    threads: i32,
+    repetitions: usize,
+) -> Result<EngineFigures, String> {
+    let output = std::process::Command::new(&worker.program)
+        .args(&worker.args)
+        .arg(SPEED_ARG)
+        .arg(model_path)
+        .arg(threads.to_string())
+        .arg(repetitions.to_string())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| format!("无法启动模型进程：{e}"))?;
+    if !output.status.success() {
+        return Err(format!("模型进程测速失败（{}）", output.status));
+    }
+    serde_json::from_slice(&output.stdout).map_err(|e| format!("测速结果无法解析：{e}"))
+}
+
+/// The worker's side: `args` are what follows [`SPEED_ARG`].
+pub(crate) fn speed_main(args: &[String]) -> ExitCode {
+    use std::io::Write;
+    let result = speed_json(args);
+    let written = match &result {
+        Ok(json) => writeln!(std::io::stdout(), "{json}"),
+        Err(e) => writeln!(std::io::stderr(), "{e}"),
+    };
+    match (result, written) {
+        (Ok(_), Ok(())) => ExitCode::SUCCESS,
+        _ => ExitCode::FAILURE,
+    }
+}
+
+fn speed_json(args: &[String]) -> Result<String, String> {
+    let [model, threads, repetitions] = args else {
+        return Err("用法：speed 模型文件 线程数 轮数".to_owned());
+    };
+    let (Ok(threads), Ok(repetitions)) = (threads.parse(), repetitions.parse()) else {
+        return Err("线程数与轮数须为整数".to_owned());
+    };
+    let figures = measure(Path::new(model), threads, repetitions)?;
+    serde_json::to_string(&figures).map_err(|e| e.to_string())
+}
+
+/// Measures in this process.
 pub fn measure(
     model_path: &Path,
     threads: i32,
     repetitions: usize,
-) -> Result<EngineFigures, BenchError> {
-    let engine_error = |e: &dyn std::fmt::Display| BenchError::Engine(e.to_string());
+) -> Result<EngineFigures, String> {
+    let engine_error = |e: &dyn std::fmt::Display| e.to_string();
     let backend = backend().map_err(|e| engine_error(&e))?;
     let model = LlamaModel::load_from_file(backend, model_path, &LlamaModelParams::default())
         .map_err(|e| engine_error(&e))?;
@@ -74,7 +131,10 @@ pub fn measure(
         n_threads: threads,
     };
     let never = AtomicBool::new(false);
-    let mut figures = EngineFigures::default();
+    let mut figures = EngineFigures {
+        kernels: CpuLevel::built_name().to_owned(),
+        ..EngineFigures::default()
+    };
     let pp_prompt = prompt_of(&model, 512);
 
     for _ in 0..repetitions {
