@@ -287,8 +287,9 @@ fn bench_engine(args: EngineArgs) -> Result<ExitCode, Failure> {
             .join(" ")
     };
     println!(
-        "本引擎      pp512 {pp:8.1} t/s（各轮 {}）",
-        fmt(&ours.pp512)
+        "本引擎      pp512 {pp:8.1} t/s（各轮 {}；内核 {}）",
+        fmt(&ours.pp512),
+        ours.kernels
     );
     println!(
         "本引擎      pp512 {pp_cancellable:8.1} t/s 可取消分块输入（各轮 {}）",
