@@ -215,8 +215,7 @@ fn bench_engine(args: EngineArgs) -> Result<ExitCode, Failure> {
     let exe = std::env::current_exe().map_err(|e| Failure::new("bench-engine", e.to_string()))?;
     let plan = Plan::for_exe(&exe);
     let level = plan.chosen.as_ref().map_or(CpuLevel::V3, |c| c.level);
-    let worker =
-        WorkerCommand::for_this_cpu().map_err(|e| Failure::new("bench-engine", e.to_string()))?;
+    let worker = WorkerCommand::of_plan(&exe, &plan);
     let cache = PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
         .join(".cache/gongwen/llama-bench");
     let jobs = physical_cores().max(1);

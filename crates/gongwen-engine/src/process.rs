@@ -201,12 +201,21 @@ impl WorkerCommand {
     /// executable as `<exe> engine-worker`.
     pub fn for_this_cpu() -> std::io::Result<WorkerCommand> {
         let exe = std::env::current_exe()?;
-        match Plan::for_exe(&exe).chosen {
-            Some(worker) if worker.program != exe => Ok(WorkerCommand {
-                program: worker.program,
+        Ok(WorkerCommand::of_plan(&exe, &Plan::for_exe(&exe)))
+    }
+
+    /// The worker `plan` chose for `exe`: a level-specific binary, or `exe`
+    /// itself as `<exe> engine-worker`.
+    pub fn of_plan(exe: &std::path::Path, plan: &Plan) -> WorkerCommand {
+        match &plan.chosen {
+            Some(worker) if worker.program != exe => WorkerCommand {
+                program: worker.program.clone(),
                 args: Vec::new(),
-            }),
-            _ => WorkerCommand::current_exe(),
+            },
+            _ => WorkerCommand {
+                program: exe.to_path_buf(),
+                args: vec!["engine-worker".into()],
+            },
         }
     }
 
