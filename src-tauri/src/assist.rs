@@ -372,7 +372,7 @@ pub fn start_summary(
                 let mut summary = summary::summarize(&text, None, &config, &mut on_step);
                 summary
                     .notices
-                    .insert(0, format!("{why}，按句子重要性摘录"));
+                    .insert(0, format!("{why}，按文档各部分摘录要句"));
                 summary
             }
         };

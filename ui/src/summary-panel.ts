@@ -162,12 +162,12 @@ export function bySection(summary: Summary): { heading: number | null; points: S
   return groups.sort((a, b) => order(a.heading) - order(b.heading));
 }
 
-/** What the summary is, in a line: the model's checked points, or an
- * extract (no model, or nothing the model wrote could be verified). */
+/** What the summary is, in a line: each part of the document in its own
+ * words, some condensed by the model and checked against their paragraph. */
 export function modeLine(summary: Summary): string {
   const n = summary.points.length;
   const byModel = summary.points.filter((p) => p.by === "model").length;
-  if (byModel === 0) return `摘录原文要句（${n} 条${summary.mode === "model" ? "，模型未给出可核实的要点" : "，未使用模型"}）`;
-  if (byModel < n) return `模型摘要 ${byModel} 条、摘录 ${n - byModel} 条（数字、日期、金额、名称、否定词均已与所引段落核对）`;
-  return `模型摘要（${n} 条，数字、日期、金额、名称、否定词均已与所引段落核对）`;
+  if (byModel === 0) return `摘录原文要句（${n} 条，按文档各部分摘取${summary.mode === "model" ? "；无需模型压缩或压缩结果未通过核对" : "，未使用模型"}）`;
+  if (byModel < n) return `模型压缩 ${byModel} 条、摘录原文 ${n - byModel} 条（数字、日期、金额、名称、否定词均已与所引段落核对）`;
+  return `模型压缩（${n} 条，数字、日期、金额、名称、否定词均已与所引段落核对）`;
 }

@@ -234,9 +234,9 @@ describe("the summary's mode line", () => {
   });
 
   it("never calls an extract a model summary", () => {
-    expect(modeLine(summary(["model", "model"]))).toBe("模型摘要（2 条，数字、日期、金额、名称、否定词均已与所引段落核对）");
-    expect(modeLine(summary(["model", "extractive"]))).toBe("模型摘要 1 条、摘录 1 条（数字、日期、金额、名称、否定词均已与所引段落核对）");
-    expect(modeLine(summary(["extractive"]))).toContain("模型未给出可核实的要点");
+    expect(modeLine(summary(["model", "model"]))).toBe("模型压缩（2 条，数字、日期、金额、名称、否定词均已与所引段落核对）");
+    expect(modeLine(summary(["model", "extractive"]))).toBe("模型压缩 1 条、摘录原文 1 条（数字、日期、金额、名称、否定词均已与所引段落核对）");
+    expect(modeLine(summary(["extractive"]))).toContain("无需模型压缩或压缩结果未通过核对");
     expect(modeLine(summary(["extractive"], "extractive"))).toContain("未使用模型");
   });
 });

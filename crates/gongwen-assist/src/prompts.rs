@@ -6,9 +6,7 @@ use gongwen_domain::DocKind;
 use serde::Deserialize;
 
 pub const SYSTEM: &str = include_str!("../../../assets/assist/system.txt");
-pub const SUMMARIZE: &str = include_str!("../../../assets/assist/summarize.txt");
-pub const REDUCE: &str = include_str!("../../../assets/assist/reduce.txt");
-pub const TASKS: &str = include_str!("../../../assets/assist/tasks.txt");
+pub const CONDENSE: &str = include_str!("../../../assets/assist/condense.txt");
 pub const POLISH: &str = include_str!("../../../assets/assist/polish.txt");
 const KINDS: &str = include_str!("../../../assets/assist/kinds.toml");
 const POLISH_MODES: &str = include_str!("../../../assets/assist/polish.toml");
@@ -166,9 +164,7 @@ mod tests {
     fn prompts_name_their_placeholders() {
         assert!(SYSTEM.contains("{canary}") && SYSTEM.contains(OPEN) && SYSTEM.contains(CLOSE));
         for (p, names) in [
-            (SUMMARIZE, &["{document}", "{max_points}"][..]),
-            (REDUCE, &["{points}"][..]),
-            (TASKS, &["{document}"][..]),
+            (CONDENSE, &["{sentence}"][..]),
             (POLISH, &["{instruction}", "{text}"][..]),
         ] {
             for name in names {

@@ -1,14 +1,19 @@
 //! Summaries whose every point cites the paragraphs it rests on.
 //!
-//! The document is split into paragraphs (the citation unit) and the
-//! paragraphs into chunks that fit the model's context. Map: each chunk is
-//! summarised into points tagged 【段N】. Reduce: if there are more points
-//! than wanted, the model merges them, keeping the tags. Every point that
-//! reaches the answer is verified against the paragraphs it cites (they
-//! exist, are not instruction-like, and hold the point's numbers, names and
-//! titles and most of its wording); a point that fails is re-attributed to
-//! a paragraph of its chunk that does hold it, or dropped and reported as
-//! rejected. With no model, points are the best-ranked sentences.
+//! Points are built from the document itself, so that none of its parts is
+//! left out: each section, sub-section and 一是/二是 item gives its most
+//! telling sentence (numbers, deadlines and duties weigh most), and the
+//! best-ranked other sentences fill what is left of a length budget (a
+//! quarter of the document). Every such point is the document's own
+//! wording, cut at clause boundaries. With a model, each long point is then
+//! condensed, one short request per point sharing the instruction's cached
+//! prefix; the condensed text replaces the original only when it keeps all
+//! of the original's numbers and passes verification against the paragraph
+//! it cites (the paragraph exists, is not instruction-like, and holds the
+//! point's numbers, names and most of its wording). The model never reads
+//! the whole document: that is what lets a small model summarise in
+//! seconds rather than minutes, and it keeps planted instructions (never a
+//! source) away from the model altogether.
 
 use std::{collections::HashMap, ops::Range, sync::LazyLock};
 
@@ -23,24 +28,32 @@ use crate::{
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct SummaryConfig {
-    /// Characters of document per map request (paragraphs are never split
-    /// across chunks; one longer than this is cut in its prompt).
-    pub chunk_chars: usize,
+    /// Most points, however long the document (its parts come first).
     pub max_points: usize,
-    /// Least share of a point's wording its sources must hold.
+    /// The points together are at most this share of the document's
+    /// characters.
+    pub length_share: f32,
+    /// Least share of a condensed point's wording its source must hold.
     pub min_coverage: f32,
-    pub map_tokens: u32,
+    /// Points longer than this many characters go to the model…
+    pub condense_over: usize,
+    /// …the longest of them, at most this many.
+    pub condense_points: usize,
+    /// Tokens the model may write for one condensed point.
+    pub condense_tokens: u32,
 }
 
 impl Default for SummaryConfig {
     fn default() -> SummaryConfig {
         SummaryConfig {
-            // About 2,000 tokens of Chinese: with the prompt and the answer
-            // it fits a 4,096-token context.
-            chunk_chars: 2400,
-            max_points: 8,
+            max_points: 20,
+            length_share: 0.25,
             min_coverage: 0.5,
-            map_tokens: 480,
+            condense_over: 45,
+            // About 4 s each on the default model and 2 threads.
+            condense_points: 8,
+            // A point of 30 characters is about 25 tokens of Chinese.
+            condense_tokens: 48,
         }
     }
 }
@@ -110,25 +123,6 @@ pub fn paragraphs_of(text: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect()
-}
-
-/// Consecutive paragraphs of about `chunk_chars` characters each.
-pub fn chunks(paragraphs: &[String], chunk_chars: usize) -> Vec<Range<usize>> {
-    gongwen_domain::runs::runs(
-        paragraphs.iter().map(|p| p.chars().count()),
-        usize::MAX,
-        chunk_chars,
-    )
-}
-
-/// The chunk as the model sees it: every paragraph tagged with its number.
-fn labelled(paragraphs: &[String], range: Range<usize>, chunk_chars: usize) -> String {
-    let mut out = String::new();
-    for i in range {
-        let text: String = paragraphs[i].chars().take(chunk_chars).collect();
-        out.push_str(&format!("【段{}】{}\n", i + 1, prompts::as_material(&text)));
-    }
-    out
 }
 
 #[allow(clippy::unwrap_used)] // constant patterns
@@ -274,7 +268,7 @@ pub fn summarize(
     let parts = sections::parts(&paragraphs);
     let sections = parts
         .iter()
-        .filter(|part| part.item.is_none())
+        .filter(|part| part.item.is_none() && part.level == 1)
         .filter_map(|part| {
             Some(Section {
                 heading: part.heading?,
@@ -305,57 +299,94 @@ pub fn summarize(
                 .join("、")
         ));
     }
+    summary.points = constructed(&summary, &parts, config);
     if let Some(model) = model {
-        match model_summary(&mut summary, model, config, progress) {
+        match condense(&mut summary, model, config, progress) {
             Ok(()) => summary.mode = Mode::Model,
-            Err(e) => {
-                summary
-                    .notices
-                    .push(format!("模型不可用（{e}），改用抽取式摘要"));
-                summary.points.clear();
-            }
-        }
-    }
-    if summary.points.is_empty() {
-        summary.points = extractive(&summary.paragraphs, &summary.suspicious, config.max_points);
-        if summary.mode == Mode::Model && !summary.points.is_empty() {
-            summary
+            Err(e) => summary
                 .notices
-                .push("模型没有给出可核实的要点，以下要点为抽取式".to_owned());
+                .push(format!("模型不可用（{e}），要点为原文摘录")),
         }
     }
-    cover_parts(&mut summary, &parts);
     summary
 }
 
-/// Every part of the document (its sections, its 一是/二是 items) is said
-/// something of: a part no point cites gets its most telling sentence.
-/// Points then follow the document's order.
-fn cover_parts(summary: &mut Summary, parts: &[sections::Part]) {
+/// The points, by construction: every part of the document (its sections,
+/// sub-sections, 一是/二是 items) that says something says it in one point,
+/// then the best-ranked other sentences while the length budget lasts.
+/// Points follow the document's order.
+fn constructed(summary: &Summary, parts: &[sections::Part], config: &SummaryConfig) -> Vec<Point> {
+    let source: usize = summary.paragraphs.iter().map(|p| p.chars().count()).sum();
+    let budget = ((source as f32 * config.length_share) as usize).max(MIN_BUDGET);
+    let mut points: Vec<Point> = Vec::new();
     for part in parts {
-        let spoken = summary.points.iter().any(|p| {
+        // Every section speaks; sub-sections and items while there is room
+        // for them to say something whole.
+        if part.level != 1 && points.len() >= config.max_points {
+            continue;
+        }
+        let spoken = points.iter().any(|p| {
             p.sources.iter().any(|s| part.paragraphs.contains(s))
                 && part
                     .item
                     .as_deref()
                     .is_none_or(|item| shares_words(&p.text, item))
         });
-        if spoken {
-            continue;
-        }
-        if let Some(point) = part_point(summary, part) {
-            summary.points.push(point);
+        if !spoken && let Some(point) = part_point(summary, part) {
+            points.push(point);
         }
     }
-    summary
-        .points
-        .sort_by_key(|p| p.sources.iter().copied().max().unwrap_or(usize::MAX));
+    // Many parts share the budget: each says less.
+    let each = (budget / points.len().max(1)).clamp(MIN_POINT_CHARS, PART_POINT_CHARS);
+    for p in &mut points {
+        p.text = telling_clauses(&p.text, each);
+    }
+    let mut used: usize = points.iter().map(|p| p.text.chars().count()).sum();
+    for (paragraph, sentence) in ranked(&summary.paragraphs, &summary.suspicious) {
+        if points.len() >= config.max_points {
+            break;
+        }
+        // Beyond the parts, a sentence must tell something (a number, a
+        // deadline, a duty): the rest is talk ("同志们，…是对我们的考验").
+        if weight(&sentence) == 0 && !points.is_empty() {
+            continue;
+        }
+        let text = telling_clauses(&sentence, PART_POINT_CHARS);
+        let length = text.chars().count();
+        let repeats = points.iter().any(|p| {
+            facts::coverage(&text, &p.text) > 0.7
+                || facts::coverage(&p.text, &text) > 0.7
+                || p.sources == [paragraph] && shares_run(&text, &p.text, 8)
+        });
+        if used + length > budget || repeats {
+            continue;
+        }
+        used += length;
+        points.push(Point {
+            text,
+            sources: vec![paragraph],
+            by: By::Extractive,
+            sources_corrected: false,
+        });
+    }
+    points.sort_by_key(|p| p.sources.iter().copied().max().unwrap_or(usize::MAX));
+    points
 }
+
+/// A budget below this (characters) would leave a short notice one point.
+const MIN_BUDGET: usize = 80;
+/// However many parts, a point keeps at least this many characters.
+const MIN_POINT_CHARS: usize = 36;
 
 /// Whether two texts share a run of four characters.
 fn shares_words(a: &str, b: &str) -> bool {
+    shares_run(a, b, 4)
+}
+
+/// Whether two texts share a run of `n` characters.
+fn shares_run(a: &str, b: &str, n: usize) -> bool {
     let b: Vec<char> = b.chars().collect();
-    b.windows(4)
+    b.windows(n)
         .any(|w| a.contains(w.iter().collect::<String>().as_str()))
 }
 
@@ -364,6 +395,14 @@ fn states_a_duty(s: &str) -> bool {
     ["要", "须", "应", "负责", "严禁", "不得", "确保"]
         .iter()
         .any(|m| s.contains(m))
+}
+
+/// How much a sentence or clause tells: a number or a deadline weighs
+/// most, then a duty.
+fn weight(s: &str) -> usize {
+    2 * usize::from(!facts::numbers(s).is_empty())
+        + 2 * usize::from(tasks::has_deadline(s))
+        + usize::from(states_a_duty(s))
 }
 
 /// The longest a sentence taken for a part may be before it is cut to its
@@ -386,33 +425,39 @@ fn part_point(summary: &Summary, part: &sections::Part) -> Option<Point> {
         None => part
             .paragraphs
             .clone()
-            .filter(|i| Some(*i) != part.heading && !summary.suspicious.contains(i))
+            // Not the signature and date that end the last section.
+            .filter(|&i| {
+                !summary.suspicious.contains(&i) && !is_heading_like(&summary.paragraphs[i])
+            })
             .flat_map(|i| {
-                split_sentences(&summary.paragraphs[i])
-                    .into_iter()
-                    .map(move |s| (i, s))
+                // A heading paragraph's first sentence is the heading; a
+                // （一）推进决策公开。… heading runs on into its text.
+                let mut sentences = split_sentences(&summary.paragraphs[i]);
+                let heading_line = matches!(
+                    gongwen_domain::body_block(&summary.paragraphs[i]),
+                    gongwen_domain::Block::Heading { .. }
+                );
+                if heading_line {
+                    // The heading names what follows: keep it with the
+                    // first sentence ("自查自纠阶段。4月1日至4月20日，…").
+                    let heading = sentences.remove(0);
+                    if let Some(first) = sentences.first_mut() {
+                        first.insert_str(0, &heading);
+                    }
+                }
+                sentences.into_iter().map(move |s| (i, s))
             })
             .collect(),
     };
-    let weight = |s: &str| {
-        let mut w = 0;
-        if !facts::numbers(s).is_empty() {
-            w += 2;
-        }
-        if tasks::has_deadline(s) {
-            w += 2;
-        }
-        if states_a_duty(s) {
-            w += 1;
-        }
-        w
-    };
     let (paragraph, sentence) = candidates
         .into_iter()
-        .filter(|(_, s)| s.chars().count() >= 8)
-        .max_by_key(|(_, s)| (weight(s), std::cmp::Reverse(s.chars().count())))?;
+        .enumerate()
+        .filter(|(_, (_, s))| s.chars().count() >= 8 && !is_formula(s) && !is_address(s))
+        // As telling, the earlier: a part's first sentences say what it is.
+        .max_by_key(|(n, (_, s))| (weight(s), std::cmp::Reverse(*n)))
+        .map(|(_, found)| found)?;
     // Literal, like every extractive point: the reader can find it.
-    let text = telling_clauses(sentence.trim());
+    let text = telling_clauses(sentence.trim(), PART_POINT_CHARS);
     let sources = vec![paragraph];
     Some(Point {
         text,
@@ -422,238 +467,209 @@ fn part_point(summary: &Summary, part: &sections::Part) -> Option<Point> {
     })
 }
 
-/// A long sentence cut to its run of clauses (at most `PART_POINT_CHARS`)
+/// A long sentence cut to its run of clauses (at most `limit` characters)
 /// that holds the most numbers, deadlines and duties; a short one whole.
 /// Always a piece of the sentence as written.
-fn telling_clauses(sentence: &str) -> String {
-    if sentence.chars().count() <= PART_POINT_CHARS {
+fn telling_clauses(sentence: &str, limit: usize) -> String {
+    if sentence.chars().count() <= limit {
         return sentence.to_owned();
     }
-    let clauses: Vec<&str> = sentence.split('，').collect();
-    let telling = |c: &str| {
-        usize::from(!facts::numbers(c).is_empty())
-            + usize::from(tasks::has_deadline(c))
-            + usize::from(states_a_duty(c))
-    };
-    let mut best = (0, 0..1);
+    // An item (三是…) may hold more than one sentence: cut after any mark.
+    let clauses: Vec<&str> = sentence.split_inclusive(['，', '。', '；']).collect();
+    // Doubled, so that naming the unit only breaks ties.
+    let telling = |c: &str| 2 * weight(c);
+    // Who is to do it is worth keeping: the first clause, when it names the
+    // unit ("市住建局牵头，5月15日前完成…").
+    let names_unit = tasks::owner_in(clauses[0]).is_some();
+    let mut best = (0, 0..1, 0);
     for start in 0..clauses.len() {
-        let (mut length, mut score) = (0, 0);
+        // The sentence's start says whose and what; a run from there is
+        // preferred unless a later one tells clearly more.
+        let lead = if start == 0 {
+            3 + usize::from(names_unit)
+        } else {
+            0
+        };
+        let (mut length, mut score) = (0, lead);
         for (end, clause) in clauses.iter().enumerate().skip(start) {
-            length += clause.chars().count() + 1;
-            if end > start && length > PART_POINT_CHARS {
+            length += clause.chars().count();
+            if end > start && length > limit {
                 break;
             }
             score += telling(clause);
-            if score > best.0 {
-                best = (score, start..end + 1);
+            // More telling first; as telling, the fuller run. A run of
+            // dates and numbers alone ("4月30日前完成") says nothing.
+            let run = clauses[start..=end].concat();
+            // "并于4月30日前公布" continues a clause it does not hold.
+            let continues = start > 0
+                && ["并", "同时", "以及", "且", "及"]
+                    .iter()
+                    .any(|c| run.starts_with(c));
+            if !continues && substance(&run) >= MIN_SUBSTANCE && (score, length) > (best.0, best.2)
+            {
+                best = (score, start..end + 1, length);
             }
         }
     }
-    clauses[best.1].join("，")
+    clauses[best.1].concat().trim_end_matches('，').to_owned()
 }
 
-struct Call<'a> {
-    model: &'a dyn TextModel,
-    canary: String,
-    system: String,
+/// Characters of a run that are neither numbers nor deadlines nor marks:
+/// what it says is done.
+fn substance(run: &str) -> usize {
+    let plain = tasks::without_deadlines(run);
+    plain
+        .chars()
+        .filter(|c| c.is_alphabetic() && !c.is_ascii_digit() && !"年月日时分前后内底".contains(*c))
+        .count()
 }
 
-impl Call<'_> {
-    fn run(
-        &self,
-        user: String,
-        prefix: &str,
-        max_tokens: u32,
-        summary: &mut Summary,
-    ) -> Result<Option<String>, ModelError> {
-        let request = Completion {
-            prompt: Prompt::Chat {
-                system: self.system.clone(),
-                user,
-                answer_prefix: prefix.to_owned(),
-            },
-            stop: vec![prompts::CLOSE.to_owned(), "\n\n\n".to_owned()],
-            full_batches: true,
-            ..Completion::chat(String::new(), String::new(), max_tokens)
-        };
-        let mut done = self.model.complete(&request, &mut |_| Flow::Continue)?;
-        summary.model_requests += 1;
-        if done.finish == Finish::Length {
-            // The last line was cut off mid-sentence: not a point.
-            let keep = done.text.trim_end().rfind('\n').unwrap_or(0);
-            done.text.truncate(keep);
-        }
-        summary.generated_tokens += done.generated_tokens;
-        let problems: Vec<_> = guard::check_output(&done.text, &self.system, &self.canary)
-            .into_iter()
-            .filter(guard::OutputProblem::is_fatal)
-            .collect();
-        if let Some(p) = problems.first() {
-            summary.notices.push(format!(
-                "一段模型输出未通过安全检查（{}），已丢弃",
-                p.message()
-            ));
-            return Ok(None);
-        }
-        Ok(Some(done.text))
-    }
+/// A speech's turn to its audience ("同志们，…"): talk, not a point.
+fn is_address(s: &str) -> bool {
+    ["同志们", "各位"].iter().any(|a| s.starts_with(a))
 }
 
-fn model_summary(
+/// Below this, a run of clauses is too bare to be a point.
+const MIN_SUBSTANCE: usize = 5;
+
+/// Whether a sentence is one of 公文's formulas (lead-ins to what follows,
+/// closings), which say nothing a reader needs.
+fn is_formula(s: &str) -> bool {
+    [
+        "如下",
+        "特此",
+        "本方案。",
+        "本意见。",
+        "本办法。",
+        "本细则。",
+        "本通知。",
+    ]
+    .iter()
+    .any(|f| s.contains(f))
+}
+
+/// Each long point, condensed by the model: one request per point, all
+/// sharing the instruction (the prompt's cached prefix). A condensed point
+/// replaces the original only when it is shorter, keeps all its numbers and
+/// passes verification against the cited paragraph.
+fn condense(
     summary: &mut Summary,
     model: &dyn TextModel,
     config: &SummaryConfig,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<(), ModelError> {
     let canary = guard::new_canary();
-    let call = Call {
-        model,
-        system: prompts::system(&canary),
-        canary,
-    };
-    let ranges = chunks(&summary.paragraphs, config.chunk_chars);
-    let per_chunk = config
-        .max_points
-        .div_ceil(ranges.len().max(1))
-        .clamp(3, config.max_points);
-    let steps = ranges.len() * 2 + usize::from(ranges.len() > 1);
-    let mut step = 0;
-    let mut mapped: Vec<(Point, Range<usize>)> = Vec::new();
-    for range in &ranges {
-        progress(Progress { step, steps });
-        step += 1;
-        let document = labelled(&summary.paragraphs, range.clone(), config.chunk_chars);
-        let user = prompts::fill(
-            prompts::SUMMARIZE,
-            &[
-                ("document", &document),
-                ("max_points", &per_chunk.to_string()),
-            ],
-        );
-        if let Some(out) = call.run(user, "要点：\n- ", config.map_tokens, summary)? {
-            let points = accept_points(summary, config, &out, range.clone(), per_chunk);
-            mapped.extend(points.into_iter().map(|p| (p, range.clone())));
-        }
-        progress(Progress { step, steps });
-        step += 1;
-        let user = prompts::fill(prompts::TASKS, &[("document", &document)]);
-        if let Some(out) = call.run(user, "", config.map_tokens, summary)? {
-            model_tasks(summary, &out, range.clone());
-        }
-    }
-    let mut points: Vec<Point> = mapped.iter().map(|(p, _)| p.clone()).collect();
-    if points.len() > config.max_points {
-        progress(Progress { step, steps });
-        let listed: String = points
+    let system = prompts::system(&canary);
+    // The longest first, up to a fixed number of requests: a summary's time
+    // stays bounded however many parts the document has.
+    let mut long: Vec<usize> = (0..summary.points.len())
+        .filter(|&k| summary.points[k].text.chars().count() > config.condense_over)
+        .collect();
+    long.sort_by_key(|&k| std::cmp::Reverse(summary.points[k].text.chars().count()));
+    long.truncate(config.condense_points);
+    long.sort_unstable();
+    for (step, &k) in long.iter().enumerate() {
+        progress(Progress {
+            step,
+            steps: long.len(),
+        });
+        let original = summary.points[k].text.clone();
+        let request = Completion {
+            prompt: Prompt::Chat {
+                system: system.clone(),
+                user: prompts::fill(
+                    prompts::CONDENSE,
+                    &[("sentence", &prompts::as_material(&original))],
+                ),
+                answer_prefix: ANSWER.to_owned(),
+            },
+            stop: vec!["\n".to_owned(), prompts::CLOSE.to_owned()],
+            full_batches: true,
+            ..Completion::chat(String::new(), String::new(), config.condense_tokens)
+        };
+        let done = model.complete(&request, &mut |_| Flow::Continue)?;
+        summary.model_requests += 1;
+        summary.generated_tokens += done.generated_tokens;
+        if guard::check_output(&done.text, &system, &canary)
             .iter()
-            .map(|p| {
-                let tags: String = p
-                    .sources
-                    .iter()
-                    .map(|i| format!("【段{}】", i + 1))
-                    .collect();
-                format!("- {}{tags}\n", prompts::as_material(&p.text))
-            })
-            .collect();
-        let user = prompts::fill(
-            prompts::REDUCE,
-            &[
-                ("points", &listed),
-                ("max_points", &config.max_points.to_string()),
-            ],
-        );
-        let all = 0..summary.paragraphs.len();
-        let reduced = match call.run(user, "要点：\n- ", config.map_tokens, summary)? {
-            Some(out) => accept_points(summary, config, &out, all, config.max_points),
-            None => Vec::new(),
-        };
-        // If merging lost the thread, keep the chunks' own points, spread
-        // evenly over the document.
-        points = if reduced.len() >= config.max_points.min(3) {
-            reduced
-        } else {
-            spread(points, config.max_points)
-        };
+            .any(guard::OutputProblem::is_fatal)
+        {
+            summary
+                .notices
+                .push("一条模型输出未通过安全检查，已丢弃，保留原文摘录".to_owned());
+            continue;
+        }
+        // Cut off mid-sentence: not a point.
+        if done.finish == Finish::Length {
+            continue;
+        }
+        let point = &summary.points[k];
+        match accept_condensed(summary, config, &original, &done.text, &point.sources) {
+            Ok(text) => {
+                let point = &mut summary.points[k];
+                point.text = text;
+                point.by = By::Model;
+            }
+            Err(Some(reason)) => summary.rejected.push(Rejected {
+                text: done.text.trim().to_owned(),
+                sources: summary.points[k].sources.clone(),
+                reason,
+            }),
+            Err(None) => {}
+        }
     }
-    progress(Progress { step: steps, steps });
-    summary.points = points;
+    progress(Progress {
+        step: long.len(),
+        steps: long.len(),
+    });
     Ok(())
 }
 
-/// Parses, verifies and de-duplicates the points in one model answer.
-fn accept_points(
-    summary: &mut Summary,
+const CONDENSED_COVERAGE: f32 = 0.7;
+
+/// What the condensing answer starts with (given, so the model writes the
+/// point at once).
+const ANSWER: &str = "要点：";
+
+/// The model's condensed point, if it is one: Err(None) when it gains
+/// nothing (as long as the original), Err(reason) when it fails a check.
+fn accept_condensed(
+    summary: &Summary,
     config: &SummaryConfig,
-    out: &str,
-    near: Range<usize>,
-    limit: usize,
-) -> Vec<Point> {
+    original: &str,
+    answer: &str,
+    cited: &[usize],
+) -> Result<String, Option<String>> {
+    let line = answer.trim().trim_start_matches(ANSWER);
+    let Some((text, _)) = parse_claim(line) else {
+        return Err(None);
+    };
+    let text = text.trim_end_matches('。').to_owned();
+    if text.chars().count() * 10 > original.chars().count() * 9 {
+        return Err(None);
+    }
+    let kept = facts::numbers(&text);
+    if facts::numbers(original).iter().any(|n| !kept.contains(n)) {
+        return Err(Some("压缩后少了原句中的数字".to_owned()));
+    }
+    // A condensed sentence keeps its source's words: a stricter share than
+    // a claim in the model's own words would need.
     let sources = Sources {
         paragraphs: &summary.paragraphs,
         suspicious: &summary.suspicious,
-        min_coverage: config.min_coverage,
+        min_coverage: config.min_coverage.max(CONDENSED_COVERAGE),
     };
-    let mut points: Vec<Point> = Vec::new();
-    let mut rejected = Vec::new();
-    for (text, cited) in out.lines().filter_map(parse_claim) {
-        match sources.verify(&text, &cited, near.clone()) {
-            Ok((ok, corrected)) => {
-                let duplicate = points.iter().any(|p| {
-                    facts::coverage(&text, &p.text) > 0.8 || facts::coverage(&p.text, &text) > 0.8
-                });
-                if !duplicate && points.len() < limit {
-                    points.push(Point {
-                        text,
-                        sources: ok,
-                        by: By::Model,
-                        sources_corrected: corrected,
-                    });
-                }
-            }
-            Err(reason) => rejected.push(Rejected {
-                text,
-                sources: cited
-                    .into_iter()
-                    .filter(|&i| i < summary.paragraphs.len())
-                    .collect(),
-                reason,
-            }),
-        }
+    match sources.verify(&text, cited, 0..0) {
+        Ok(_) => Ok(text),
+        Err(reason) => Err(Some(reason)),
     }
-    summary.rejected.extend(rejected);
-    points
-}
-
-fn spread(points: Vec<Point>, n: usize) -> Vec<Point> {
-    if points.len() <= n {
-        return points;
-    }
-    let step = points.len() as f64 / n as f64;
-    (0..n)
-        .filter_map(|k| points.get((k as f64 * step) as usize).cloned())
-        .collect()
-}
-
-fn model_tasks(summary: &mut Summary, out: &str, near: Range<usize>) {
-    let sources = Sources {
-        paragraphs: &summary.paragraphs,
-        suspicious: &summary.suspicious,
-        min_coverage: 0.5,
-    };
-    let (accepted, rejected) = tasks::parse_model_tasks(out, &sources, near);
-    summary.rejected.extend(rejected);
-    for task in accepted {
-        if !summary.tasks.iter().any(|t| t.same_as(&task)) {
-            summary.tasks.push(task);
-        }
-    }
-    summary.tasks.sort_by_key(|t| t.sources.first().copied());
 }
 
 /// Sentences ranked by the weight of their words (how often each content
 /// word occurs in the document, damped), with a lift for a paragraph's
-/// first sentence and for sentences carrying numbers, deadlines or duties.
-pub fn extractive(paragraphs: &[String], suspicious: &[usize], max_points: usize) -> Vec<Point> {
+/// first sentence and for sentences carrying numbers, deadlines or duties:
+/// (paragraph, sentence), best first.
+fn ranked(paragraphs: &[String], suspicious: &[usize]) -> Vec<(usize, String)> {
     let jieba = gongwen_proofread::segmenter();
     let mut sentences: Vec<(usize, usize, String)> = Vec::new(); // paragraph, order, text
     for (i, p) in paragraphs.iter().enumerate() {
@@ -661,7 +677,7 @@ pub fn extractive(paragraphs: &[String], suspicious: &[usize], max_points: usize
             continue;
         }
         for (k, s) in split_sentences(p).into_iter().enumerate() {
-            if s.chars().count() >= 8 {
+            if s.chars().count() >= 8 && !is_formula(&s) {
                 sentences.push((i, k, s));
             }
         }
@@ -709,37 +725,19 @@ pub fn extractive(paragraphs: &[String], suspicious: &[usize], max_points: usize
         })
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let want = max_points.min(sentences.len() / 4 + 3);
-    let mut chosen: Vec<usize> = Vec::new();
-    for &(_, n) in &scored {
-        if chosen.len() >= want {
-            break;
-        }
-        let s = &sentences[n].2;
-        if chosen
-            .iter()
-            .any(|&c| facts::coverage(s, &sentences[c].2) > 0.7)
-        {
-            continue;
-        }
-        chosen.push(n);
-    }
-    chosen.sort_unstable();
-    chosen
+    let mut sentences: Vec<Option<(usize, usize, String)>> =
+        sentences.into_iter().map(Some).collect();
+    scored
         .into_iter()
-        .map(|n| Point {
-            text: sentences[n].2.clone(),
-            sources: vec![sentences[n].0],
-            by: By::Extractive,
-            sources_corrected: false,
-        })
+        .filter_map(|(_, n)| sentences[n].take())
+        .map(|(i, _, s)| (i, s))
         .collect()
 }
 
 /// Titles, headings without a sentence, 主送 lines, dates.
 fn is_heading_like(p: &str) -> bool {
     let n = p.chars().count();
-    n < 30 && !p.contains(['。', '；', '，'])
+    n < 30 && !p.contains(['。', '；', '，']) || p.ends_with(['：', ':'])
 }
 
 /// Sentences ending in 。！？； (the mark kept), 一、-style numbering dropped.
@@ -850,14 +848,119 @@ mod tests {
     }
 
     #[test]
-    fn extractive_points_cite_their_paragraph_and_skip_suspect_ones() {
-        let paragraphs = doc();
-        let suspicious = suspicious_paragraphs(&paragraphs);
-        let points = extractive(&paragraphs, &suspicious, 5);
-        assert!(!points.is_empty());
-        for p in &points {
-            assert!(paragraphs[p.sources[0]].contains(&p.text), "{p:?}");
+    fn constructed_points_cite_their_paragraph_and_skip_suspect_ones() {
+        let s = summarize(
+            &doc().join("\n"),
+            None,
+            &SummaryConfig::default(),
+            &mut |_| {},
+        );
+        assert!(!s.points.is_empty());
+        for p in &s.points {
+            assert!(s.paragraphs[p.sources[0]].contains(&p.text), "{p:?}");
             assert!(!p.text.contains("PWNED"));
+        }
+        // The lead-in formula says nothing a reader needs.
+        assert!(
+            s.points.iter().all(|p| !p.text.contains("通知如下")),
+            "{:?}",
+            s.points
+        );
+    }
+
+    #[test]
+    fn every_section_and_sub_section_speaks_briefly() {
+        let text = "某市政务公开意见\n为推进政务公开，现提出如下意见。\n一、总体要求\n\
+                    到2027年底，全市政务公开标准化规范化体系基本建成，主动公开事项目录覆盖全部基层政务领域。\n\
+                    二、主要任务\n\
+                    （一）推进决策公开。涉及群众切身利益的重大决策，应当广泛听取意见，征求意见期限一般不少于30日。\n\
+                    （二）加强政策解读。市政府各部门出台重要政策文件，要同步制发解读材料，做到同步组织、同步审签、同步部署。\n\
+                    （三）规范依申请公开。各单位要严格按照法定时限答复政府信息公开申请，答复期限为20个工作日。\n\
+                    三、保障措施\n市政府办公室要将政务公开工作纳入年度绩效考核，每年12月底前通报考核结果。";
+        let s = summarize(text, None, &SummaryConfig::default(), &mut |_| {});
+        for needle in ["2027年底", "30日", "解读材料", "20个工作日", "12月底前"] {
+            assert!(
+                s.points.iter().any(|p| p.text.contains(needle)),
+                "{needle}: {:?}",
+                s.points
+            );
+        }
+        let length: usize = s.points.iter().map(|p| p.text.chars().count()).sum();
+        let source: usize = s.paragraphs.iter().map(|p| p.chars().count()).sum();
+        // A quarter of the document, unless its parts need more at their
+        // shortest.
+        let allowed = (source / 4).max(s.points.len() * MIN_POINT_CHARS);
+        assert!(length <= allowed, "{length} of {source}");
+    }
+
+    #[test]
+    fn long_sentences_are_cut_to_their_telling_clauses() {
+        let long = "市住房和城乡建设局牵头，加强城区排水管网的日常维护管理，5月15日前完成城区排水管网清淤疏浚，\
+                    对全市范围内的各处易涝点逐一制定应急处置方案，配足移动泵车和抢险物资";
+        let cut = telling_clauses(long, 30);
+        assert!(long.contains(&cut) && cut.chars().count() <= 31, "{cut}");
+        assert!(cut.contains("5月15日前"), "{cut}");
+        assert_eq!(
+            telling_clauses("各单位要按时报送。", 30),
+            "各单位要按时报送。"
+        );
+    }
+
+    /// A model that answers every request with the same line.
+    struct Says(&'static str);
+
+    impl TextModel for Says {
+        fn complete(
+            &self,
+            _: &Completion,
+            _: &mut dyn FnMut(&str) -> Flow,
+        ) -> Result<crate::Completed, ModelError> {
+            Ok(crate::Completed {
+                text: self.0.to_owned(),
+                finish: Finish::Done,
+                prompt_tokens: 80,
+                truncated_tokens: 0,
+                generated_tokens: 8,
+                tokens_per_second: 10.0,
+                elapsed_ms: 800.0,
+                logprob: -1.0,
+                thinking: String::new(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_condensed_point_replaces_the_original_only_when_it_holds() {
+        let text = "关于汛前检查的通知\n\
+                    市住房和城乡建设局牵头，于5月15日前完成城区排水管网清淤疏浚，对23处易涝点逐一制定应急处置方案。";
+        let config = SummaryConfig::default();
+        let good = summarize(
+            text,
+            Some(&Says(
+                "市住建局5月15日前完成清淤疏浚，23处易涝点制定应急处置方案",
+            )),
+            &config,
+            &mut |_| {},
+        );
+        assert_eq!(good.mode, Mode::Model);
+        assert!(
+            good.points.iter().any(|p| p.by == By::Model),
+            "{:?}",
+            good.points
+        );
+        // Lost a number; invented one; as long as the original: the literal
+        // sentence stays, and the first two are reported.
+        for answer in [
+            "市住房和城乡建设局5月15日前完成清淤疏浚",
+            "市住房和城乡建设局5月10日前完成清淤疏浚，23处易涝点制定方案",
+        ] {
+            let s = summarize(text, Some(&Says(answer)), &config, &mut |_| {});
+            assert!(
+                s.points.iter().all(|p| p.by == By::Extractive),
+                "{answer}: {:?}",
+                s.points
+            );
+            assert_eq!(s.rejected.len(), 1, "{answer}");
         }
     }
 
@@ -883,7 +986,13 @@ mod tests {
             .verify("各区县水务局5月31日前完成32座水库安全检查", &[1], 0..5)
             .unwrap_err();
         assert!(err.contains("隐藏"), "{err}");
-        for p in extractive(&paragraphs, &suspicious, 5) {
+        let s = summarize(
+            &paragraphs.join("\n"),
+            None,
+            &SummaryConfig::default(),
+            &mut |_| {},
+        );
+        for p in &s.points {
             assert!(!suspicious.contains(&p.sources[0]), "{p:?}");
         }
     }
@@ -922,16 +1031,6 @@ mod tests {
             &mut |_| {},
         );
         assert!(plain.sections.is_empty());
-    }
-
-    #[test]
-    fn chunks_keep_paragraphs_whole() {
-        let paragraphs: Vec<String> = (0..10).map(|i| "字".repeat(100 + i)).collect();
-        let c = chunks(&paragraphs, 350);
-        assert_eq!(c.first().map(|r| r.start), Some(0));
-        assert_eq!(c.last().map(|r| r.end), Some(10));
-        assert!(c.windows(2).all(|w| w[0].end == w[1].start));
-        assert!(c.iter().all(|r| r.len() <= 3));
     }
 
     #[test]

@@ -64,11 +64,11 @@ pub struct SummarizeArgs {
     /// 模型：none（抽取式摘要）、test、default，或 GGUF 文件路径
     #[arg(long, default_value = "default")]
     model: String,
-    /// 最多几条要点
-    #[arg(long, default_value_t = 8)]
+    /// 最多几条要点（文档的每个部分各占一条，不受此限）
+    #[arg(long, default_value_t = 20)]
     max_points: usize,
-    /// 每次请求模型最多生成的词元数
-    #[arg(long, default_value_t = 480)]
+    /// 模型压缩一条要点时最多生成的词元数
+    #[arg(long, default_value_t = 48)]
     max_tokens: u32,
 }
 
@@ -286,7 +286,7 @@ pub fn summarize(args: SummarizeArgs) -> Result<ExitCode, Failure> {
     }
     let config = SummaryConfig {
         max_points: args.max_points.clamp(1, 30),
-        map_tokens: args.max_tokens.clamp(16, 2048),
+        condense_tokens: args.max_tokens.clamp(8, 256),
         ..SummaryConfig::default()
     };
     let mut notices = Vec::new();
@@ -309,7 +309,11 @@ pub fn summarize(args: SummarizeArgs) -> Result<ExitCode, Failure> {
         println!("{}", to_json(&summary)?);
         return Ok(ExitCode::SUCCESS);
     }
-    let mut out = format!("【{}】\n", mode_name(summary.mode));
+    let label = match summary.mode {
+        Mode::Model => "摘录要句，模型压缩",
+        other => mode_name(other),
+    };
+    let mut out = format!("【{label}】\n");
     for n in &summary.notices {
         out.push_str(&format!("注意：{n}\n"));
     }

@@ -754,13 +754,15 @@ fn bench_summary(dir: &std::path::Path, model: &str, verbose: bool) -> Result<Ex
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         println!(
-            "{name}：要点覆盖 {}/{}，引用核实 {}/{}，篇幅 {:.0}%，{:.1} 秒",
+            "{name}：要点覆盖 {}/{}，引用核实 {}/{}，篇幅 {:.0}%，{:.1} 秒（模型请求 {} 次，生成 {} 词元）",
             f.covered,
             f.points,
             f.verified,
             f.shown_points,
             100.0 * f.summary_chars as f64 / f.source_chars.max(1) as f64,
-            f.seconds
+            f.seconds,
+            summary.model_requests,
+            summary.generated_tokens
         );
         if verbose {
             for missed in &f.missed {
