@@ -11,10 +11,9 @@ check_toolchains
 prefetch_models default
 ui_install
 ui_build
-say "获取并校验默认模型"
+say "构建应用与命令行工具，获取并校验默认模型"
+GONGWEN_BUILD="cargo build -p gongwen-cli -p gongwen-app"
 fetch_models default
-say "构建应用"
-cargo build -p gongwen-app
 [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] || die "没有图形界面（DISPLAY 未设置）。请在桌面会话中运行，或用 xvfb-run 运行本脚本。"
 say "启动公文助手（模型在后台加载）"
 exec "$CARGO_TARGET_DIR/debug/gongwen-app"

@@ -31,7 +31,10 @@ step "前端：依赖、类型检查与构建"
 ui_install
 ui_build
 
-step "获取模型（测试模型；默认模型用于少量测试）"
+step "编译全部测试（同时以 clippy 检查），获取模型（测试模型；默认模型用于少量测试）"
+# The test build is the one compile: the models are fetched with the CLI it
+# makes (see build_cli).
+GONGWEN_BUILD="cargo test --workspace --no-run --quiet"
 fetch_models test default
 
 step "测试用 Python 包"

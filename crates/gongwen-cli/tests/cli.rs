@@ -1240,10 +1240,20 @@ fn the_model_worker_gets_no_passphrase_and_no_process_dumps_core() {
         assert!(std::time::Instant::now() < deadline, "no worker started");
         std::thread::sleep(std::time::Duration::from_millis(20));
     };
+    // Between fork and exec the child still holds the host's environment,
+    // and during exec none: read it once the worker program runs.
+    let environ = loop {
+        let cmdline = std::fs::read(format!("/proc/{worker}/cmdline")).unwrap_or_default();
+        // Read as root here; for the user a non-dumpable process's environ
+        // is not readable at all.
+        let environ = std::fs::read(format!("/proc/{worker}/environ")).unwrap_or_default();
+        if String::from_utf8_lossy(&cmdline).contains("engine-worker") && !environ.is_empty() {
+            break environ;
+        }
+        assert!(std::time::Instant::now() < deadline, "the worker never ran");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
     let limits = (core_limit(cli.id()), core_limit(worker));
-    // Read as root here; for the user a non-dumpable process's environ is
-    // not readable at all.
-    let environ = std::fs::read(format!("/proc/{worker}/environ")).unwrap_or_default();
     cli.wait().unwrap();
     let environ = String::from_utf8_lossy(&environ);
     assert!(!environ.contains(SECRET), "{environ}");
