@@ -677,7 +677,7 @@ fn ranked(paragraphs: &[String], suspicious: &[usize]) -> Vec<(usize, String)> {
             continue;
         }
         for (k, s) in split_sentences(p).into_iter().enumerate() {
-            if s.chars().count() >= 8 && !is_formula(&s) {
+            if s.chars().count() >= 8 && !is_formula(&s) && !is_address(&s) {
                 sentences.push((i, k, s));
             }
         }
@@ -863,6 +863,15 @@ mod tests {
         // The lead-in formula says nothing a reader needs.
         assert!(
             s.points.iter().all(|p| !p.text.contains("通知如下")),
+            "{:?}",
+            s.points
+        );
+        // Nor a speech's turn to its audience.
+        let speech = "一、做好防汛工作\n各区县要在5月31日前完成32座水库的安全检查。\n\
+                      同志们，防汛工作是一项重大任务，也是对我们的考验。";
+        let s = summarize(speech, None, &SummaryConfig::default(), &mut |_| {});
+        assert!(
+            s.points.iter().all(|p| !p.text.contains("同志们")),
             "{:?}",
             s.points
         );
