@@ -599,9 +599,12 @@ fn condense(
                 .push("一条模型输出未通过安全检查，已丢弃，保留原文摘录".to_owned());
             continue;
         }
-        // Cut off mid-sentence: not a point.
-        if done.finish == Finish::Length {
-            continue;
+        match done.finish {
+            // The user stopped the summary: the points stay as they are.
+            Finish::Stopped => break,
+            // Cut off mid-sentence: not a point.
+            Finish::Length => continue,
+            _ => {}
         }
         let point = &summary.points[k];
         match accept_condensed(summary, config, &original, &done.text, &point.sources) {
@@ -917,6 +920,46 @@ mod tests {
 
     /// A model that answers every request with the same line.
     struct Says(&'static str);
+
+    /// A model whose every request the user stopped.
+    struct Stopped;
+
+    impl TextModel for Stopped {
+        fn complete(
+            &self,
+            request: &Completion,
+            on_text: &mut dyn FnMut(&str) -> Flow,
+        ) -> Result<crate::Completed, ModelError> {
+            let mut done = Says("市住建局").complete(request, on_text)?;
+            done.finish = Finish::Stopped;
+            Ok(done)
+        }
+    }
+
+    #[test]
+    fn a_stopped_summary_asks_the_model_no_more() {
+        let text = "关于汛前检查的通知\n一、排水防涝\n\
+                    市住房和城乡建设局牵头，于5月15日前完成城区排水管网清淤疏浚。\n二、工程修复\n\
+                    市水务局牵头，于5月31日前完成全市43处水毁水利工程的修复。";
+        let config = SummaryConfig {
+            condense_over: 10,
+            ..SummaryConfig::default()
+        };
+        let plain = summarize(text, None, &config, &mut |_| {});
+        let long = plain
+            .points
+            .iter()
+            .filter(|p| p.text.chars().count() > 10)
+            .count();
+        assert!(long >= 2, "{:?}", plain.points);
+        let s = summarize(text, Some(&Stopped), &config, &mut |_| {});
+        assert_eq!(s.model_requests, 1);
+        assert!(
+            s.points.iter().all(|p| p.by == By::Extractive),
+            "{:?}",
+            s.points
+        );
+    }
 
     impl TextModel for Says {
         fn complete(
