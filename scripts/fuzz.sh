@@ -23,6 +23,8 @@ if ! command -v cargo-fuzz >/dev/null; then
   cargo install --quiet --locked --root "$TOOLS_DIR" cargo-fuzz --version '^0.13'
 fi
 cargo fuzz build "${flags[@]}"
+# test.sh asks for this before building the fuzz targets on a long run.
+touch "$CARGO_TARGET_DIR/fuzz-built"
 
 total=0
 failed=()

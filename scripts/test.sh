@@ -57,10 +57,18 @@ GONGWEN_APP="$CARGO_TARGET_DIR/debug/gongwen-app" \
   airgapped xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
 
 step "模糊测试（导入 .docx/.pdf/.txt、一键排版、校对规则，各限时运行）"
-# 30 s a target; 10 s when this run has already been long (a fresh machine
-# builds everything first), to stay inside CI's budget.
-if [ $((SECONDS - started)) -gt 2100 ]; then fuzz_seconds=10; else fuzz_seconds=30; fi
-env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash scripts/fuzz.sh "$fuzz_seconds"
+# 30 s a target; 10 s when this run has already been long. The first fuzz
+# build on a machine (installing cargo-fuzz, an instrumented release build
+# of the import and proofreading crates: ≈ 17 minutes on 2 cores) waits for
+# a run that is not already long — on a fresh machine, the next one — to
+# stay inside CI's budget, as the packaging test does. README says so.
+fuzz_built=$HOME/.cache/gongwen/fuzz-target/fuzz-built
+if [ -e "$fuzz_built" ] || [ $((SECONDS - started)) -lt 1800 ]; then
+  if [ $((SECONDS - started)) -gt 2100 ]; then fuzz_seconds=10; else fuzz_seconds=30; fi
+  env -u RUSTC_WORKSPACE_WRAPPER -u CLIPPY_ARGS bash scripts/fuzz.sh "$fuzz_seconds"
+else
+  say "本次运行已较长（全新机器），模糊测试的首次构建留待下次运行以守住 CI 时限"
+fi
 
 step "离线安装包测试（debootstrap 干净系统，无网络 dpkg -i、使用与升级）"
 # Runs when what goes into the packages changed since the last pass on this

@@ -138,6 +138,9 @@ pub struct SpellingArgs {
     /// 调参：候选字在上文条件下至少比原字高出的对数概率
     #[arg(long)]
     min_left_ratio: Option<f32>,
+    /// 调参：每轮另行核验的词典建议数（上文不看好、但改后成词的字）
+    #[arg(long)]
+    dictionary_candidates: Option<usize>,
 }
 
 impl From<gongwen_bench::BenchError> for Failure {
@@ -509,6 +512,9 @@ fn bench_spelling(args: SpellingArgs) -> Result<ExitCode, Failure> {
     }
     if let Some(ratio) = args.min_left_ratio {
         config.min_left_ratio = ratio;
+    }
+    if let Some(n) = args.dictionary_candidates {
+        config.verify_dictionary_per_round = n;
     }
     let total = pairs.len();
     let figures = evaluate(

@@ -14,7 +14,7 @@ use crate::{
 
 #[derive(Args)]
 pub struct FormatArgs {
-    /// 纯文本公文（.txt、.md）
+    /// 公文文件（.txt、.md、.docx、.pdf）
     file: PathBuf,
     /// 输出的 .docx 文件
     #[arg(short, long)]

@@ -9,7 +9,7 @@ use crate::Failure;
 /// `gongwen import`: read a file and recover the document's structure.
 #[derive(Args)]
 pub struct ImportArgs {
-    /// 要导入的文件（目前支持 .txt、.md）
+    /// 要导入的文件（.txt、.md、.docx、.pdf）
     file: PathBuf,
     /// 文种；不指定时按标题判断
     #[arg(long)]

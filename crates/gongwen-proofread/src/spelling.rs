@@ -149,6 +149,9 @@ pub struct SpellingConfig {
     /// Two adjacent characters changed together into a dictionary word.
     pub verify_pairs_per_round: usize,
     pub accept_gain_pair: f64,
+    /// The dictionary's suggestions verified per round although the text
+    /// before them does not favour them.
+    pub verify_dictionary_per_round: usize,
 }
 
 impl Default for SpellingConfig {
@@ -167,6 +170,7 @@ impl Default for SpellingConfig {
             accept_gain_open: 14.0,
             verify_pairs_per_round: 2,
             accept_gain_pair: 12.0,
+            verify_dictionary_per_round: 4,
         }
     }
 }
@@ -293,6 +297,9 @@ struct Unit {
     /// them (a slip next to a fixed one shows only once that one is fixed;
     /// the rest of the unit was searched already).
     changed: Vec<usize>,
+    /// What the dictionary thinks the unit's characters may stand for
+    /// (offset in the unit, character).
+    suggested: Vec<(usize, char)>,
 }
 
 /// Changes accepted in one round lie at least this many characters apart:
@@ -316,15 +323,24 @@ pub fn correct(
 ) -> Result<Vec<Correction>, String> {
     let chars: Vec<char> = text.chars().collect();
     let frozen = frozen(&chars, protected);
+    let doubtful = crate::rules::doubtful(&chars, &frozen);
     let mut units: Vec<Unit> = units(&chars)
         .into_iter()
-        .map(|range| Unit {
-            start: range.start,
-            sentence: chars[range.clone()].to_vec(),
-            fixed: frozen[range].to_vec(),
-            rounds: 0,
-            done: false,
-            changed: Vec::new(),
+        .map(|range| {
+            let suggested: Vec<(usize, char)> = doubtful
+                .iter()
+                .filter(|(at, _)| range.contains(at))
+                .map(|&(at, c)| (at - range.start, c))
+                .collect();
+            Unit {
+                start: range.start,
+                sentence: chars[range.clone()].to_vec(),
+                fixed: frozen[range].to_vec(),
+                rounds: 0,
+                done: false,
+                changed: Vec::new(),
+                suggested,
+            }
         })
         .collect();
     let mut out = Vec::new();
@@ -360,7 +376,8 @@ pub fn correct(
             let analyses = model.analyse(&requests)?;
             let mut candidates = Vec::new();
             for (i, (&u, analysis)) in active.iter().zip(&analyses).enumerate() {
-                for candidate in candidates_of(&probes[i], analysis, config) {
+                let suggested = &units[u].suggested;
+                for candidate in candidates_of(&probes[i], analysis, suggested, config) {
                     let variant = candidate.applied_to(&units[u].sentence);
                     candidates.push((i, candidate, variant));
                 }
@@ -512,10 +529,18 @@ impl Candidate {
 /// and look-alikes much likelier than the written character given the text
 /// before it, the model's own other predictions, and adjacent pairs that
 /// become a word — the likeliest few of each kind.
-fn candidates_of(probes: &[Probe], analysis: &Analysis, config: &SpellingConfig) -> Vec<Candidate> {
+fn candidates_of(
+    probes: &[Probe],
+    analysis: &Analysis,
+    suggested: &[(usize, char)],
+    config: &SpellingConfig,
+) -> Vec<Candidate> {
     let mut single = Vec::new();
     let mut open = Vec::new();
     let mut pairs = Vec::new();
+    // The dictionary's suggestions the left context alone does not favour
+    // (the slip starts a word: only the text after it tells).
+    let mut dictionary = Vec::new();
     let by_position: HashMap<usize, &Probe> = probes
         .iter()
         .zip(&analysis.probes)
@@ -536,15 +561,26 @@ fn candidates_of(probes: &[Probe], analysis: &Analysis, config: &SpellingConfig)
                     to: vec![c],
                     needed: config.accept_gain,
                 });
+            } else if suggested.contains(&(probe.at, c)) {
+                dictionary.push(Candidate {
+                    left_ratio: ratio,
+                    at: probe.at,
+                    to: vec![c],
+                    needed: config.accept_gain,
+                });
             }
             // Two slips that only make sense together (有福→优抚): the pair
-            // must become a dictionary word.
-            if ratio >= 0.0
+            // must become a dictionary word. The left context must favour
+            // its first character, unless the dictionary suggested both
+            // (家猫伪劣 → 假冒).
+            let suggested_first = suggested.contains(&(probe.at, c));
+            if (ratio >= 0.0 || suggested_first)
                 && let Some(next) = by_position.get(&(probe.at + 1))
             {
                 for &d in &next.chars[1..] {
                     let word: String = [c, d].iter().collect();
-                    if crate::text::is_common_word(&word) {
+                    let favoured = ratio >= 0.0 || suggested.contains(&(probe.at + 1, d));
+                    if favoured && crate::text::is_common_word(&word) {
                         pairs.push(Candidate {
                             left_ratio: ratio,
                             at: probe.at,
@@ -576,6 +612,7 @@ fn candidates_of(probes: &[Probe], analysis: &Analysis, config: &SpellingConfig)
         (single, config.verify_per_round),
         (open, config.verify_open_per_round),
         (pairs, config.verify_pairs_per_round),
+        (dictionary, config.verify_dictionary_per_round),
     ] {
         list.sort_by(|a, b| b.left_ratio.total_cmp(&a.left_ratio));
         list.truncate(n);
@@ -595,12 +632,16 @@ mod tests {
     struct Knows {
         right: Vec<Vec<char>>,
         most_at_once: usize,
+        /// Its probes favour no character: only the text after a slip
+        /// tells.
+        blind_left: bool,
     }
 
     fn knows(right: &[&str]) -> Knows {
         Knows {
             right: right.iter().map(|s| s.chars().collect()).collect(),
             most_at_once: 0,
+            blind_left: false,
         }
     }
 
@@ -641,7 +682,7 @@ mod tests {
                                         .chars
                                         .iter()
                                         .map(|&c| {
-                                            if right.get(p.at) == Some(&c) {
+                                            if self.blind_left || right.get(p.at) == Some(&c) {
                                                 0.0
                                             } else {
                                                 -5.0
@@ -730,6 +771,7 @@ mod tests {
                 rounds: 0,
                 done: false,
                 changed: Vec::new(),
+                suggested: Vec::new(),
             })
             .collect();
         assert_eq!(
@@ -810,6 +852,44 @@ mod tests {
         };
         let found = correct("建立机智和协掉。", &mut model, &[], &once).unwrap_or_default();
         assert_eq!(found.len(), 1);
+    }
+
+    #[test]
+    fn the_dictionarys_suggestions_are_verified_where_the_text_before_says_nothing() {
+        // 协掉 is no word, 协调 is: the dictionary proposes 调 although the
+        // model finds 调 no likelier than 掉 after 协.
+        let mut model = Knows {
+            blind_left: true,
+            ..knows(&["加强统筹协调。"])
+        };
+        let found = correct(
+            "加强统筹协掉。",
+            &mut model,
+            &[],
+            &SpellingConfig::default(),
+        )
+        .unwrap_or_default();
+        let fixed: Vec<(usize, char, char)> = found.iter().map(|c| (c.at, c.from, c.to)).collect();
+        assert_eq!(fixed, [(5, '掉', '调')]);
+        let without = SpellingConfig {
+            verify_dictionary_per_round: 0,
+            ..SpellingConfig::default()
+        };
+        assert!(
+            correct("加强统筹协掉。", &mut model, &[], &without)
+                .unwrap_or_default()
+                .is_empty()
+        );
+        // A real word far rarer than its neighbour is suggested too, and
+        // two slips that make a word together.
+        let chars: Vec<char> = "建立健全工作机智。".chars().collect();
+        assert!(crate::rules::doubtful(&chars, &[]).contains(&(7, '制')));
+        let chars: Vec<char> = "不得销售家猫伪劣商品。".chars().collect();
+        let doubt = crate::rules::doubtful(&chars, &[]);
+        assert!(
+            doubt.contains(&(4, '假')) && doubt.contains(&(5, '冒')),
+            "{doubt:?}"
+        );
     }
 
     #[test]

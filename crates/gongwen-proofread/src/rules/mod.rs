@@ -16,6 +16,8 @@ mod personal;
 mod punctuation;
 mod structure;
 
+pub(crate) use nonword::doubtful;
+
 use regex::{Captures, Regex};
 
 use crate::{Finding, RuleInfo, text::Text};
