@@ -7,7 +7,10 @@
 //! 2. Ranking: one pass of the model over the sentence gives, where a
 //!    character starts a token, how likely each candidate is to come next
 //!    given the text before it. Candidates much likelier than the written
-//!    character are worth a closer look.
+//!    character are worth a closer look. So are the dictionary's own
+//!    suggestions (a broken word one swap mends, a word far rarer than its
+//!    neighbour: `rules::doubtful`), whatever the text before says: a slip
+//!    at the start of a word shows only in the text after it.
 //! 3. Verification: the sentence with the change is scored again from the
 //!    change on (the text after it now counts); the change is proposed only
 //!    when it makes the sentence far more likely. Verified changes that lie
@@ -527,8 +530,9 @@ impl Candidate {
 
 /// The changes worth verifying in a unit, from one analysis: homophones
 /// and look-alikes much likelier than the written character given the text
-/// before it, the model's own other predictions, and adjacent pairs that
-/// become a word — the likeliest few of each kind.
+/// before it, the model's own other predictions, adjacent pairs that
+/// become a word, and the dictionary's suggestions — the likeliest few of
+/// each kind.
 fn candidates_of(
     probes: &[Probe],
     analysis: &Analysis,
