@@ -195,6 +195,8 @@ fn main() {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
     /// The window may call exactly the commands the app declares: the list
     /// in build.rs (which makes each a permission) and the capability file
     /// must agree.
@@ -216,5 +218,43 @@ mod tests {
             .collect();
         assert!(declared.len() > 10, "{declared:?}");
         assert_eq!(declared, granted);
+    }
+
+    /// build.rs's list, the handlers registered here and the names the
+    /// window invokes are one set: a command missing from any of them fails
+    /// only at run time, in the window.
+    #[test]
+    fn the_declared_registered_and_invoked_commands_are_the_same() {
+        let declared: BTreeSet<&str> = include_str!("../build.rs")
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"')?.strip_suffix("\","))
+            .collect();
+        let main = include_str!("main.rs");
+        let handlers = main
+            .split_once("generate_handler![")
+            .and_then(|(_, rest)| rest.split_once("])"))
+            .map_or("", |(list, _)| list);
+        let registered: BTreeSet<&str> = handlers
+            .split(',')
+            .filter_map(|path| path.trim().rsplit("::").next())
+            .filter(|name| !name.is_empty())
+            .collect();
+        let backend = include_str!("../../ui/src/backend/index.ts");
+        let invoked: BTreeSet<&str> = backend
+            .split("invoke")
+            .skip(1)
+            .filter_map(|call| {
+                // invoke("name" or invoke<Type>("name"
+                let call = call
+                    .strip_prefix('<')
+                    .map_or(call, |c| c.split_once('>').map_or(c, |(_, r)| r));
+                call.strip_prefix("(\"")?
+                    .split_once('"')
+                    .map(|(name, _)| name)
+            })
+            .collect();
+        assert!(declared.len() > 10, "{declared:?}");
+        assert_eq!(declared, registered, "build.rs vs generate_handler!");
+        assert_eq!(declared, invoked, "build.rs vs ui/src/backend/index.ts");
     }
 }
