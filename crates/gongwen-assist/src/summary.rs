@@ -118,10 +118,9 @@ pub struct Progress {
 
 /// Non-empty lines, trimmed: the unit a citation points at.
 pub fn paragraphs_of(text: &str) -> Vec<String> {
-    text.lines()
-        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}'))
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
+    gongwen_domain::paragraphs::paragraphs(text)
+        .into_iter()
+        .map(|p| p.text.to_owned())
         .collect()
 }
 

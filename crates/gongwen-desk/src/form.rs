@@ -77,15 +77,7 @@ pub struct FieldProblem {
     pub message: String,
 }
 
-/// A line without its indent (full-width spaces too) or trailing space.
-fn trimmed(line: &str) -> &str {
-    line.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}')
-}
-
-/// Whether a line holds nothing: such lines are not blocks of the body.
-pub(crate) fn is_blank(line: &str) -> bool {
-    trimmed(line).is_empty()
-}
+use gongwen_domain::paragraphs::{is_blank, trimmed};
 
 fn lines(text: &str) -> Vec<String> {
     text.lines()

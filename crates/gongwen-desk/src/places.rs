@@ -1,11 +1,10 @@
 //! Where each paragraph of a document is in the form, so a summary's
 //! citation (a paragraph number) can scroll to and highlight its source.
 
-use gongwen_domain::{Part, plain_lines};
+use gongwen_domain::{Part, paragraphs::is_blank, plain_lines};
 use serde::Serialize;
 
-use crate::check::fields_of;
-use crate::form::{DraftForm, is_blank};
+use crate::{check::fields_of, form::DraftForm};
 
 /// A paragraph's place: the field it is in and, in the body, the editor's
 /// line (0-based).

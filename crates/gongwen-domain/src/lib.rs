@@ -9,6 +9,7 @@ mod document;
 mod elements;
 pub mod hidden;
 mod kind;
+pub mod paragraphs;
 pub mod runs;
 pub mod structure;
 

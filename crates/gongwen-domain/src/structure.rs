@@ -211,10 +211,9 @@ pub fn body_block(line: &str) -> Block {
 pub fn structure(text: &str, kind: Option<DocKind>) -> Structured {
     // Trim each line (including full-width spaces used as indents) and drop
     // blank lines: layout is derived, not kept.
-    let lines: Vec<&str> = text
-        .lines()
-        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}'))
-        .filter(|l| !l.is_empty())
+    let lines: Vec<&str> = crate::paragraphs::paragraphs(text)
+        .iter()
+        .map(|p| p.text)
         .collect();
     let mut doc = Document::new(kind.unwrap_or(DocKind::Notice));
     let mut at = 0;

@@ -23,21 +23,13 @@ impl Line<'_> {
 }
 
 pub(crate) fn lines<'a>(source: &'a str) -> Vec<Line<'a>> {
-    let blank = |c: char| c.is_whitespace() || c == '\u{3000}';
-    let mut out = Vec::new();
-    let mut at = 0;
-    for raw in source.split_inclusive('\n') {
-        let leading = raw.len() - raw.trim_start_matches(blank).len();
-        let content = raw.trim_matches(blank);
-        if !content.is_empty() {
-            out.push(Line {
-                at: at + leading,
-                content,
-            });
-        }
-        at += raw.len();
-    }
-    out
+    gongwen_domain::paragraphs::paragraphs(source)
+        .into_iter()
+        .map(|p| Line {
+            at: p.at,
+            content: p.text,
+        })
+        .collect()
 }
 
 pattern!(
