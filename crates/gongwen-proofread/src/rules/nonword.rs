@@ -151,12 +151,17 @@ struct Swap {
     gain: f64,
 }
 
-/// Which characters of a clause jieba's best segmentation leaves alone.
-fn lone_characters(clause: &str, chars: &[char]) -> Vec<bool> {
+/// The words of a clause's best segmentation.
+fn words(clause: &str) -> Vec<&str> {
+    JIEBA.cut(clause, false).iter().map(|t| t.word).collect()
+}
+
+/// Which of a clause's `chars` its segmentation (`words`) leaves alone.
+fn lone_characters(words: &[&str], chars: &[char]) -> Vec<bool> {
     let mut lone = vec![false; chars.len()];
     let mut at = 0;
-    for token in JIEBA.cut(clause, false) {
-        let n = token.word.chars().count();
+    for word in words {
+        let n = word.chars().count();
         if n == 1 && at < lone.len() {
             lone[at] = true;
         }
@@ -214,13 +219,13 @@ fn broken_words(
 /// look-alike would make a word (国务原 → 国务院: any length here), and
 /// words far rarer than a word one or two such swaps away. A loose net — no
 /// gain is weighed, names are not asked — for the model pass to look closer
-/// at. Runs of Han characters not `frozen`
-/// are read apart. Sorted by position.
+/// at. Runs of Han characters not `frozen` are read apart. Sorted by
+/// position.
 pub(crate) fn doubtful(chars: &[char], frozen: &[bool]) -> Vec<(usize, char)> {
+    let open = |k: usize| is_han(chars[k]) && !frozen.get(k).copied().unwrap_or(false);
     let mut out = Vec::new();
     let mut j = 0;
     while j < chars.len() {
-        let open = |k: usize| is_han(chars[k]) && !frozen.get(k).copied().unwrap_or(false);
         if !open(j) {
             j += 1;
             continue;
@@ -231,7 +236,8 @@ pub(crate) fn doubtful(chars: &[char], frozen: &[bool]) -> Vec<(usize, char)> {
         }
         let run = &chars[start..j];
         let clause: String = run.iter().collect();
-        let lone = lone_characters(&clause, run);
+        let words = words(&clause);
+        let lone = lone_characters(&words, run);
         for k in (0..run.len()).filter(|&k| broken(run, &lone, k)) {
             broken_words(run, &lone, k, true, |c, _, _, _| {
                 out.push((start + k, c));
@@ -239,7 +245,7 @@ pub(crate) fn doubtful(chars: &[char], frozen: &[bool]) -> Vec<(usize, char)> {
             });
         }
         out.extend(
-            overshadowed(&clause)
+            overshadowed(&words)
                 .into_iter()
                 .map(|(k, c)| (start + k, c)),
         );
@@ -256,18 +262,18 @@ pub(crate) fn doubtful(chars: &[char], frozen: &[bool]) -> Vec<(usize, char)> {
 /// slips.
 const OVERSHADOWED: usize = 5;
 
-/// Characters of words (2–3 characters) in the clause's segmentation that
+/// Characters of words (2–3 characters) in a clause's segmentation that
 /// one swap (or, in a two-character word, two) would turn into a far more
 /// frequent word, with the swap: real-word slips no segmentation shows.
-fn overshadowed(clause: &str) -> Vec<(usize, char)> {
+fn overshadowed(words: &[&str]) -> Vec<(usize, char)> {
     let mut out = Vec::new();
     let mut at = 0;
     let mut buffer = String::new();
-    for token in JIEBA.cut(clause, false) {
-        let word: Vec<char> = token.word.chars().collect();
+    for written_word in words {
+        let word: Vec<char> = written_word.chars().collect();
         let n = word.len();
         if (2..=3).contains(&n) {
-            let freq = JIEBA.suggest_freq(token.word).max(1);
+            let freq = JIEBA.suggest_freq(written_word).max(1);
             for (k, &written) in word.iter().enumerate() {
                 for &c in confusables(written) {
                     buffer.clear();
@@ -306,7 +312,7 @@ fn overshadowed(clause: &str) -> Vec<(usize, char)> {
 /// The best swap at each broken spot of `clause` (a run of Han characters).
 fn swaps(clause: &str) -> Vec<Swap> {
     let chars: Vec<char> = clause.chars().collect();
-    let lone = lone_characters(clause, &chars);
+    let lone = lone_characters(&words(clause), &chars);
     let mut base = None;
     let mut names = None;
     let mut found: Vec<Swap> = Vec::new();
