@@ -77,12 +77,10 @@ pub struct FieldProblem {
     pub message: String,
 }
 
-use gongwen_domain::paragraphs::{is_blank, trimmed};
-
 fn lines(text: &str) -> Vec<String> {
-    text.lines()
-        .filter(|l| !is_blank(l))
-        .map(|l| trimmed(l).to_owned())
+    gongwen_domain::paragraphs::paragraphs(text)
+        .into_iter()
+        .map(|p| p.text.to_owned())
         .collect()
 }
 

@@ -218,7 +218,7 @@ impl Rule for RequestOneRecipient {
         let Some(line) = parts.recipients.map(|i| parts.lines[i]) else {
             return;
         };
-        let names = line.content.trim_end_matches(['：', ':']);
+        let names = line.text.trim_end_matches(['：', ':']);
         if names.contains(['、', '，', ',']) || names.contains("和") || names.contains("及") {
             out.push(finding(
                 &REQUEST_RECIPIENT,

@@ -8,29 +8,9 @@ use gongwen_domain::structure::{kind_from_title, parse_date};
 use super::{Rule, finding, pattern};
 use crate::{Category, Finding, RuleInfo, Severity, text::Text};
 
-/// One non-blank line: its content (indent and trailing spaces trimmed)
-/// and where that content sits in the text.
-#[derive(Clone, Copy)]
-pub(crate) struct Line<'a> {
-    pub at: usize,
-    pub content: &'a str,
-}
-
-impl Line<'_> {
-    pub fn range(&self) -> Range<usize> {
-        self.at..self.at + self.content.len()
-    }
-}
-
-pub(crate) fn lines<'a>(source: &'a str) -> Vec<Line<'a>> {
-    gongwen_domain::paragraphs::paragraphs(source)
-        .into_iter()
-        .map(|p| Line {
-            at: p.at,
-            content: p.text,
-        })
-        .collect()
-}
+/// One non-blank line: its text (indent and trailing spaces trimmed) and
+/// where that text sits — read as every other part of the program reads it.
+pub(crate) use gongwen_domain::paragraphs::{Paragraph as Line, paragraphs as lines};
 
 pattern!(
     HEADER_LINE,
@@ -75,24 +55,21 @@ impl<'a> Parts<'a> {
     pub fn read(source: &'a str) -> Parts<'a> {
         let lines = lines(source);
         let mut at = 0;
-        while lines
-            .get(at)
-            .is_some_and(|l| HEADER_LINE.is_match(l.content))
-        {
+        while lines.get(at).is_some_and(|l| HEADER_LINE.is_match(l.text)) {
             at += 1;
         }
         let titleish = |l: &Line<'_>| {
-            l.content.chars().count() <= 60
-                && !has_sentence_punctuation(l.content)
-                && !l.content.ends_with(['：', ':'])
+            l.text.chars().count() <= 60
+                && !has_sentence_punctuation(l.text)
+                && !l.text.ends_with(['：', ':'])
         };
         let mut title = None;
         if lines.get(at).is_some_and(titleish) {
             let mut end = at + 1;
-            if kind_from_title(lines[at].content).is_none()
+            if kind_from_title(lines[at].text).is_none()
                 && lines
                     .get(end)
-                    .is_some_and(|l| titleish(l) && kind_from_title(l.content).is_some())
+                    .is_some_and(|l| titleish(l) && kind_from_title(l.text).is_some())
             {
                 end += 1;
             }
@@ -101,14 +78,14 @@ impl<'a> Parts<'a> {
         }
         let recipients = title.as_ref().and_then(|_| {
             let line = lines.get(at)?;
-            let short = line.content.chars().count() <= 120;
-            let reads_as_agencies = line.content.ends_with(['：', ':'])
-                || AGENCY_ENDINGS.iter().any(|e| line.content.ends_with(e));
+            let short = line.text.chars().count() <= 120;
+            let reads_as_agencies = line.text.ends_with(['：', ':'])
+                || AGENCY_ENDINGS.iter().any(|e| line.text.ends_with(e));
             (short
                 && reads_as_agencies
-                && !line.content.contains('。')
+                && !line.text.contains('。')
                 && at + 1 < lines.len()
-                && !ATTACHMENT_START.is_match(line.content))
+                && !ATTACHMENT_START.is_match(line.text))
             .then_some(at)
         });
         Parts {
@@ -122,8 +99,8 @@ impl<'a> Parts<'a> {
         let range = self.title.clone()?;
         let first = self.lines[range.start];
         let last = self.lines[range.end - 1];
-        let text = self.lines[range].iter().map(|l| l.content).collect();
-        Some((first.at..last.at + last.content.len(), text))
+        let text = self.lines[range].iter().map(|l| l.text).collect();
+        Some((first.at..last.at + last.text.len(), text))
     }
 }
 
@@ -193,13 +170,13 @@ impl Rule for RecipientColon {
             return;
         };
         // A half-width colon is the half-width rule's business.
-        if line.content.ends_with(['：', ':']) {
+        if line.text.ends_with(['：', ':']) {
             return;
         }
-        let Some(last) = line.content.chars().last() else {
+        let Some(last) = line.text.chars().last() else {
             return;
         };
-        let end = line.at + line.content.len();
+        let end = line.at + line.text.len();
         out.push(finding(
             &RECIPIENT_COLON,
             text,
@@ -236,21 +213,21 @@ impl Rule for AttachmentNote {
         let lines = lines(text.source);
         let Some(start) = lines
             .iter()
-            .rposition(|l| ATTACHMENT_START.is_match(l.content))
+            .rposition(|l| ATTACHMENT_START.is_match(l.text))
         else {
             return;
         };
         // Items: the rest of the 附件 line, then numbered lines after it.
         let mut items: Vec<(usize, &str)> = Vec::new();
         let first = lines[start];
-        if let Some(m) = ATTACHMENT_START.find(first.content) {
-            items.push((first.at + m.end(), &first.content[m.end()..]));
+        if let Some(m) = ATTACHMENT_START.find(first.text) {
+            items.push((first.at + m.end(), &first.text[m.end()..]));
         }
         for line in &lines[start + 1..] {
-            if !ATTACHMENT_ITEM.is_match(line.content) {
+            if !ATTACHMENT_ITEM.is_match(line.text) {
                 break;
             }
-            items.push((line.at, line.content));
+            items.push((line.at, line.text));
         }
         items.retain(|(_, s)| !s.is_empty());
         let mut numbers = Vec::new();
@@ -334,10 +311,10 @@ impl Rule for WrittenDateInArabic {
     fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
         // A line that is only a date: the 成文日期 (or a 版记's 印发日期).
         for line in lines(text.source) {
-            if line.content.chars().any(|c| c.is_ascii_digit()) {
+            if line.text.chars().any(|c| c.is_ascii_digit()) {
                 continue;
             }
-            if let Some(date) = parse_date(line.content) {
+            if let Some(date) = parse_date(line.text) {
                 out.push(finding(
                     &DATE_ARABIC,
                     text,
@@ -368,7 +345,7 @@ mod tests {
         let (_, title) = parts.title_text().unwrap_or_default();
         assert_eq!(title, "关于加强安全生产工作的通知");
         assert_eq!(
-            parts.recipients.map(|i| parts.lines[i].content),
+            parts.recipients.map(|i| parts.lines[i].text),
             Some("各区人民政府：")
         );
     }
