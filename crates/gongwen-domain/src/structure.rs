@@ -216,56 +216,21 @@ pub fn structure(text: &str, kind: Option<DocKind>) -> Structured {
         .map(|p| p.text)
         .collect();
     let mut doc = Document::new(kind.unwrap_or(DocKind::Notice));
-    let mut at = 0;
+    let mut at = read_header(&lines, &mut doc);
 
-    // 版头: everything before the title that is recognisably a header line.
-    while let Some(line) = lines.get(at) {
-        if COPY_NUMBER.is_match(line) && doc.copy_number.is_none() {
-            doc.copy_number = Some((*line).to_owned());
-        } else if let Some(c) = parse_classification(line).filter(|_| doc.classification.is_none())
-        {
-            doc.classification = Some(c);
-        } else if let Some(u) = parse_urgency(line).filter(|_| doc.urgency.is_none()) {
-            doc.urgency = Some(u);
-        } else if let Some((number, signer)) =
-            parse_doc_number(line).filter(|_| doc.doc_number.is_none())
-        {
-            doc.doc_number = Some(number);
-            doc.signers
-                .extend(signer.map(|s| split_list(&s)).unwrap_or_default());
-        } else if let Some(c) = SIGNER_LINE.captures(line) {
-            doc.signers.extend(split_list(&c[1]));
-        } else if is_issuer_mark(line, lines.get(at + 1).copied()) {
-            doc.issuer_marks.push((*line).to_owned());
-        } else {
-            break;
-        }
-        at += 1;
-    }
-
-    // 标题: one line, or two when the first does not end the title yet.
     let mut kind_source = if kind.is_some() {
         KindSource::Given
     } else {
         KindSource::Assumed
     };
-    if let Some(first) = lines.get(at).filter(|l| could_be_title(l)) {
-        let mut title = (*first).to_owned();
-        at += 1;
-        if kind_from_title(&title).is_none()
-            && let Some(next) = lines.get(at).filter(|l| could_be_title(l))
-            && kind_from_title(next).is_some()
-            && title.chars().count() + next.chars().count() <= 80
-        {
-            title.push_str(next);
-            at += 1;
-        }
-        if let (None, Some(found)) = (kind, kind_from_title(&title)) {
+    if let Some(title) = read_title(&lines, at) {
+        if let (None, Some(found)) = (kind, title.kind) {
             doc.kind = found;
             doc.layout = Layout::usual_for(found);
             kind_source = KindSource::Title;
         }
-        doc.title = title;
+        at = title.lines.end;
+        doc.title = title.text;
     }
 
     // 主送机关: a short line ending with a colon, right after the title.
@@ -384,11 +349,131 @@ pub fn structure(text: &str, kind: Option<DocKind>) -> Structured {
     }
 }
 
+/// Reads the 版头 (份号, 密级, 紧急程度, 发文字号 and 签发人, 发文机关标志)
+/// into `doc`; returns the index of the first line after it.
+fn read_header(lines: &[&str], doc: &mut Document) -> usize {
+    let mut at = 0;
+    while let Some(line) = lines.get(at) {
+        if COPY_NUMBER.is_match(line) && doc.copy_number.is_none() {
+            doc.copy_number = Some((*line).to_owned());
+        } else if let Some(c) = parse_classification(line).filter(|_| doc.classification.is_none())
+        {
+            doc.classification = Some(c);
+        } else if let Some(u) = parse_urgency(line).filter(|_| doc.urgency.is_none()) {
+            doc.urgency = Some(u);
+        } else if let Some((number, signer)) =
+            parse_doc_number(line).filter(|_| doc.doc_number.is_none())
+        {
+            doc.doc_number = Some(number);
+            doc.signers
+                .extend(signer.map(|s| split_list(&s)).unwrap_or_default());
+        } else if let Some(c) = SIGNER_LINE.captures(line) {
+            doc.signers.extend(split_list(&c[1]));
+        } else if is_issuer_mark(line, lines.get(at + 1).copied()) {
+            doc.issuer_marks.push((*line).to_owned());
+        } else {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// Where a document's title sits among its non-blank lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TitleLines {
+    /// The title's lines (one or two), as indices into the lines.
+    pub lines: std::ops::Range<usize>,
+    /// The lines joined, as written (a stray final mark kept).
+    pub text: String,
+    /// The 文种 the title ends with, a stray final mark not counted.
+    pub kind: Option<DocKind>,
+}
+
+/// The document's title: the first line after the 版头, joined with the
+/// next when the first does not end the title yet (a title broken over two
+/// lines). Every reader of a title — structure, proofreading, the desk —
+/// asks here, so they agree on what the title is.
+pub fn find_title(lines: &[&str]) -> Option<TitleLines> {
+    let mut header = Document::new(DocKind::Notice);
+    let at = read_header(lines, &mut header);
+    read_title(lines, at)
+}
+
+fn read_title(lines: &[&str], at: usize) -> Option<TitleLines> {
+    let first = lines.get(at).filter(|l| could_be_title(l))?;
+    let mut text = (*first).to_owned();
+    let mut end = at + 1;
+    if title_kind(first).is_none()
+        && let Some(next) = lines.get(end).filter(|l| could_be_title(l))
+        && title_kind(next).is_some()
+        && first.chars().count() + next.chars().count() <= 80
+    {
+        text.push_str(next);
+        end += 1;
+    }
+    Some(TitleLines {
+        lines: at..end,
+        kind: title_kind(&text),
+        text,
+    })
+}
+
+/// Marks a title must not end with but sometimes does (GB/T 9704-2012
+/// 7.3.1); proofreading flags them, the title is still the title.
+pub const TITLE_STRAY_MARKS: [char; 7] = ['。', '．', '.', '！', '!', '；', ';'];
+
+fn title_kind(line: &str) -> Option<DocKind> {
+    kind_from_title(line.trim_end_matches(TITLE_STRAY_MARKS))
+}
+
+/// A line that can be (part of) a title: short, not a heading or a date,
+/// no sentence inside (commas within 《》 are a name's), and unpunctuated at
+/// the end — unless it reads as a whole title with a stray mark
+/// (关于……的通知。).
 fn could_be_title(line: &str) -> bool {
-    line.chars().count() <= 80
-        && !ends_with_punctuation(line)
-        && heading(line).is_none()
-        && parse_date(line).is_none()
+    let bare = line.trim_end_matches(TITLE_STRAY_MARKS);
+    if bare.chars().count() > 80
+        || heading(line).is_some()
+        || parse_date(line).is_some()
+        || has_sentence_inside(bare)
+    {
+        return false;
+    }
+    if bare.len() < line.len() {
+        looks_like_title(bare)
+    } else {
+        !ends_with_punctuation(line)
+    }
+}
+
+fn has_sentence_inside(line: &str) -> bool {
+    let mut depth = 0usize;
+    line.chars().any(|c| {
+        match c {
+            '《' => depth += 1,
+            '》' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        depth == 0 && matches!(c, '，' | '。' | '；' | '！' | '？' | ',' | ';')
+    })
+}
+
+/// 发文机关 + 事由 + 文种: 事由 is "关于……的"; 纪要, 公报 and 令 titles
+/// may go without.
+fn looks_like_title(line: &str) -> bool {
+    line.contains("关于")
+        || kind_from_title(line).is_some_and(|kind| {
+            let name = if kind == DocKind::Order {
+                "令"
+            } else {
+                kind.name()
+            };
+            matches!(
+                kind,
+                DocKind::Minutes | DocKind::Communique | DocKind::Order
+            ) || line.trim_end_matches(name).ends_with('的')
+        })
 }
 
 /// A 发文机关标志 line: "……文件", or a short unpunctuated line directly

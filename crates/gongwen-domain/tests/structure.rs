@@ -261,3 +261,40 @@ fn every_kind_is_recognised_from_its_title() {
     let d = structure("XX市人民政府令\n第5号\n正文。", None).document;
     assert_eq!(d.kind, DocKind::Order);
 }
+
+/// The one title finder every reader uses: the 版头 skipped, a title broken
+/// over two lines read whole, a stray final mark tolerated, a sentence or a
+/// heading never taken for a title.
+#[test]
+fn the_title_is_found_the_same_way_for_every_reader() {
+    use gongwen_domain::structure::find_title;
+    let lines = |text: &'static str| -> Vec<&'static str> { text.lines().collect() };
+
+    let two = lines(
+        "000123\n机密★1年\nXX市人民政府文件\nX政发〔2026〕12号\n关于加强安全生产\n工作的通知\n各区人民政府：",
+    );
+    let title = find_title(&two).unwrap();
+    assert_eq!(title.lines, 4..6);
+    assert_eq!(title.text, "关于加强安全生产工作的通知");
+    assert_eq!(title.kind, Some(DocKind::Notice));
+    // structure() reads the same title.
+    assert_eq!(structure(&two.join("\n"), None).document.title, title.text);
+
+    let marked = find_title(&lines("关于追加防汛经费的请示。\n市人民政府：")).unwrap();
+    assert_eq!(
+        (marked.text.as_str(), marked.kind),
+        ("关于追加防汛经费的请示。", Some(DocKind::Request))
+    );
+    let named = find_title(&lines("关于印发《规划（2026—2030年），修订稿》的通知")).unwrap();
+    assert_eq!(named.kind, Some(DocKind::Notice));
+
+    for not_a_title in [
+        "一、总体要求\n坚持稳中求进。",
+        "现将有关事项通知如下：\n一、时间",
+        "为做好防汛工作，确保安全度汛\n各区：",
+        "请各单位按时报送。",
+        "2026年3月1日",
+    ] {
+        assert_eq!(find_title(&lines(not_a_title)), None, "{not_a_title}");
+    }
+}

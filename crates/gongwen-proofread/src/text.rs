@@ -1,9 +1,15 @@
+use std::cell::OnceCell;
+
+use crate::rules::Parts;
+
 /// Text under check, with byte → character offset conversion (rules match
 /// on bytes; findings speak characters).
 pub struct Text<'a> {
     pub source: &'a str,
     /// Byte offset of every character, plus the length at the end.
     char_starts: Vec<usize>,
+    /// The document's parts, read on first use and shared by every rule.
+    parts: OnceCell<Parts<'a>>,
 }
 
 impl<'a> Text<'a> {
@@ -13,7 +19,14 @@ impl<'a> Text<'a> {
         Text {
             source,
             char_starts,
+            parts: OnceCell::new(),
         }
+    }
+
+    /// Title, 主送机关 and lines, as [`Parts::read`] finds them: read once
+    /// per check, however many rules ask.
+    pub(crate) fn parts(&self) -> &Parts<'a> {
+        self.parts.get_or_init(|| Parts::read(self.source))
     }
 
     /// The character offset of a byte offset that starts a character.

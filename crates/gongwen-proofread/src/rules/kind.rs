@@ -1,9 +1,12 @@
 //! 文种规范 and title form: 党政机关公文处理工作条例（2012）第十五条、
 //! GB/T 9704-2012 7.3.1.
 
-use gongwen_domain::{DocKind, structure::kind_from_title};
+use gongwen_domain::{
+    DocKind,
+    structure::{TITLE_STRAY_MARKS, kind_from_title},
+};
 
-use super::{Rule, finding, parts::Parts, pattern};
+use super::{Rule, finding, pattern};
 use crate::{Category, Finding, RuleInfo, Severity, text::Text};
 
 /// Phrases that ask the recipient to decide: a 请示's closing, and what a
@@ -20,19 +23,11 @@ const REQUEST_PHRASES: [&str; 9] = [
     "请批复",
 ];
 
-/// The first line that could be the title (not a 版头 line): its byte
-/// range and 文种.
-fn title_line<'t>(text: &'t Text<'_>) -> Option<(std::ops::Range<usize>, &'t str, DocKind)> {
-    let mut at = 0;
-    for line in text.source.split_inclusive('\n') {
-        let trimmed = line.trim_end_matches(['\n', '\r']);
-        let bare = trimmed.trim_end_matches(['。', '.', '．', '！', '!', '；', ';']);
-        if let Some(kind) = kind_from_title(bare).filter(|_| bare.chars().count() <= 80) {
-            return Some((at..at + trimmed.len(), trimmed, kind));
-        }
-        at += line.len();
-    }
-    None
+/// The title (both lines of a two-line one): its byte range, text and 文种.
+fn title_line(text: &Text<'_>) -> Option<(std::ops::Range<usize>, String, DocKind)> {
+    let (range, title) = text.parts().title_text()?;
+    let kind = kind_from_title(title.trim_end_matches(TITLE_STRAY_MARKS))?;
+    Some((range, title, kind))
 }
 
 pub struct TitleFinalPunctuation;
@@ -45,30 +40,24 @@ static TITLE_PUNCT: RuleInfo = RuleInfo {
     summary: "标题末尾有标点",
 };
 
-pattern!(
-    TITLE_WITH_PUNCT,
-    r"(?m)^[^\n]{2,80}?(?:决议|决定|命令|令|公报|公告|通告|意见|通知|通报|报告|请示|批复|议案|函|纪要)([。．.！!；;])[ \t]*$"
-);
-
 impl Rule for TitleFinalPunctuation {
     fn info(&self) -> &'static RuleInfo {
         &TITLE_PUNCT
     }
 
     fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
-        // The first line that reads as a title (no sentence punctuation
-        // before the final mark): not a sentence that happens to end in 通知。
-        let title = TITLE_WITH_PUNCT.captures_iter(text.source).find(|caps| {
-            let (Some(whole), Some(mark)) = (caps.get(0), caps.get(1)) else {
-                return false;
-            };
-            looks_like_title(&text.source[whole.start()..mark.start()])
-        });
-        if let Some(mark) = title.and_then(|caps| caps.get(1)) {
+        let Some((range, title, _)) = title_line(text) else {
+            return;
+        };
+        if let Some(mark) = title
+            .chars()
+            .last()
+            .filter(|c| TITLE_STRAY_MARKS.contains(c))
+        {
             out.push(finding(
                 &TITLE_PUNCT,
                 text,
-                mark.range(),
+                range.end - mark.len_utf8()..range.end,
                 "标题末尾不加标点",
                 Some(String::new()),
             ));
@@ -85,27 +74,6 @@ impl Rule for TitleFinalPunctuation {
             ("第十二次局长办公会议纪要。", "第十二次局长办公会议纪要"),
         ]
     }
-}
-
-/// 发文机关 + 事由 + 文种: 事由 is "关于……的"; 纪要, 公报 and 令 titles
-/// may go without. A sentence (with commas) is not a title.
-fn looks_like_title(line: &str) -> bool {
-    let line = line.trim();
-    if line.contains(['，', ',', '。', '：', '；']) {
-        return false;
-    }
-    line.contains("关于")
-        || kind_from_title(line).is_some_and(|kind| {
-            let name = if kind == DocKind::Order {
-                "令"
-            } else {
-                kind.name()
-            };
-            matches!(
-                kind,
-                DocKind::Minutes | DocKind::Communique | DocKind::Order
-            ) || line.trim_end_matches(name).ends_with('的')
-        })
 }
 
 pub struct ReportCarriesNoRequest;
@@ -208,11 +176,8 @@ impl Rule for RequestOneRecipient {
     }
 
     fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
-        let parts = Parts::read(text.source);
-        let Some((_, title)) = parts.title_text() else {
-            return;
-        };
-        if kind_from_title(&title) != Some(DocKind::Request) {
+        let parts = text.parts();
+        if !matches!(title_line(text), Some((_, _, DocKind::Request))) {
             return;
         }
         let Some(line) = parts.recipients.map(|i| parts.lines[i]) else {
@@ -270,7 +235,7 @@ impl Rule for RequestOneMatter {
     }
 
     fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
-        let Some((title, _, DocKind::Request)) = title_line(text) else {
+        let Some((title, joined, DocKind::Request)) = title_line(text) else {
             return;
         };
         // Each paragraph that asks for a decision is a matter; the closing
@@ -314,12 +279,17 @@ impl Rule for RequestOneMatter {
             ));
         }
         // The title's 事由 names two requests: 关于追加经费和购置设备的请示.
-        let cause = &text.source[title.clone()];
-        if let Some(m) = TITLE_TWO_REQUESTS.find(cause) {
+        // A title over two lines is matched joined and marked whole.
+        if let Some(m) = TITLE_TWO_REQUESTS.find(&joined) {
+            let span = if text.source[title.clone()] == joined {
+                title.start + m.start()..title.start + m.end()
+            } else {
+                title
+            };
             out.push(finding(
                 &REQUEST_MATTER,
                 text,
-                title.start + m.start()..title.start + m.end(),
+                span,
                 "请示应当一文一事：标题中有两项请求，宜分别请示",
                 None,
             ));
@@ -340,6 +310,11 @@ impl Rule for RequestOneMatter {
                 "关于追加防汛经费和购置抢险设备的请示\n市人民政府：\n妥否，请批示。",
                 "关于追加防汛经费的请示\n市人民政府：\n妥否，请批示。",
             ),
+            // A title broken over two lines is one title.
+            (
+                "关于追加2026年度防汛经费和\n购置抢险设备的请示\n市人民政府：\n妥否，请批示。",
+                "关于追加2026年度\n防汛经费的请示\n市人民政府：\n妥否，请批示。",
+            ),
         ]
     }
 }
@@ -359,5 +334,19 @@ mod tests {
             TitleFinalPunctuation.check(&Text::new(sentence), &mut out);
             assert!(out.is_empty(), "{sentence}: {out:?}");
         }
+    }
+
+    #[test]
+    fn a_title_after_the_header_and_over_two_lines_decides_the_kind() {
+        let report = "XX市水务局文件\nX水发〔2026〕3号\n关于2026年上半年防汛\n工作情况的报告\n市人民政府：\n拟追加预算500万元，请批示。";
+        let mut out = Vec::new();
+        ReportCarriesNoRequest.check(&Text::new(report), &mut out);
+        assert_eq!(out.len(), 1, "{out:?}");
+        let mut out = Vec::new();
+        TitleFinalPunctuation.check(
+            &Text::new("X政发〔2026〕3号\n关于加强\n安全生产工作的通知。\n各区："),
+            &mut out,
+        );
+        assert_eq!(out.len(), 1, "{out:?}");
     }
 }

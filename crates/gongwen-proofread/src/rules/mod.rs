@@ -17,6 +17,7 @@ mod punctuation;
 mod structure;
 
 pub(crate) use nonword::doubtful;
+pub(crate) use parts::Parts;
 
 use regex::{Captures, Regex};
 

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use gongwen_domain::structure::{kind_from_title, parse_date};
+use gongwen_domain::structure::{TITLE_STRAY_MARKS, find_title, kind_from_title, parse_date};
 
 use super::{Rule, finding, pattern};
 use crate::{Category, Finding, RuleInfo, Severity, text::Text};
@@ -12,10 +12,6 @@ use crate::{Category, Finding, RuleInfo, Severity, text::Text};
 /// where that text sits — read as every other part of the program reads it.
 pub(crate) use gongwen_domain::paragraphs::{Paragraph as Line, paragraphs as lines};
 
-pattern!(
-    HEADER_LINE,
-    r"^(\d{6}|[★\s]*(绝密|机密|秘密)[★\s\d年个月]*|特急|加急|.{1,20}〔\d{4}〕\d+号.*|签发人.*|.{2,40}文件)$"
-);
 pattern!(ATTACHMENT_START, r"^附\s*件[：:]\s*");
 pattern!(ATTACHMENT_ITEM, r"^(\d+)\s*[.．、]\s*");
 pattern!(ATTACHMENT_REFERENCE, r"附件(\d+)");
@@ -47,36 +43,14 @@ pub(crate) struct Parts<'a> {
     pub recipients: Option<usize>,
 }
 
-fn has_sentence_punctuation(s: &str) -> bool {
-    s.contains(['，', '。', '；', '！', '？', ',', ';'])
-}
-
 impl<'a> Parts<'a> {
+    /// Prefer [`Text::parts`], which reads them once for all the rules.
     pub fn read(source: &'a str) -> Parts<'a> {
         let lines = lines(source);
-        let mut at = 0;
-        while lines.get(at).is_some_and(|l| HEADER_LINE.is_match(l.text)) {
-            at += 1;
-        }
-        let titleish = |l: &Line<'_>| {
-            l.text.chars().count() <= 60
-                && !has_sentence_punctuation(l.text)
-                && !l.text.ends_with(['：', ':'])
-        };
-        let mut title = None;
-        if lines.get(at).is_some_and(titleish) {
-            let mut end = at + 1;
-            if kind_from_title(lines[at].text).is_none()
-                && lines
-                    .get(end)
-                    .is_some_and(|l| titleish(l) && kind_from_title(l.text).is_some())
-            {
-                end += 1;
-            }
-            title = Some(at..end);
-            at = end;
-        }
-        let recipients = title.as_ref().and_then(|_| {
+        let texts: Vec<&str> = lines.iter().map(|l| l.text).collect();
+        let title = find_title(&texts).map(|t| t.lines);
+        let recipients = title.as_ref().and_then(|title| {
+            let at = title.end;
             let line = lines.get(at)?;
             let short = line.text.chars().count() <= 120;
             let reads_as_agencies = line.text.ends_with(['：', ':'])
@@ -95,6 +69,8 @@ impl<'a> Parts<'a> {
         }
     }
 
+    /// The title's byte range in the source (both lines of a two-line
+    /// title) and its text.
     pub fn title_text(&self) -> Option<(Range<usize>, String)> {
         let range = self.title.clone()?;
         let first = self.lines[range.start];
@@ -120,7 +96,7 @@ impl Rule for TitleEndsWithKind {
     }
 
     fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
-        let parts = Parts::read(text.source);
+        let parts = text.parts();
         // Only a line that a 主送机关 follows (or that starts with 关于) is
         // surely a title; anything else may be a heading or a sentence.
         let Some((range, title)) = parts.title_text() else {
@@ -129,8 +105,7 @@ impl Rule for TitleEndsWithKind {
         if parts.recipients.is_none() && !title.starts_with("关于") {
             return;
         }
-        let bare = title.trim_end_matches(['。', '.', '．', '！', '!', '；', ';']);
-        if kind_from_title(bare).is_none() {
+        if kind_from_title(title.trim_end_matches(TITLE_STRAY_MARKS)).is_none() {
             out.push(finding(
                 &TITLE_KIND,
                 text,
@@ -165,7 +140,7 @@ impl Rule for RecipientColon {
     }
 
     fn check(&self, text: &Text<'_>, out: &mut Vec<Finding>) {
-        let parts = Parts::read(text.source);
+        let parts = text.parts();
         let Some(line) = parts.recipients.map(|i| parts.lines[i]) else {
             return;
         };
