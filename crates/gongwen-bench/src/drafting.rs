@@ -150,7 +150,7 @@ impl DraftingFigures {
         }
     }
 
-    /// The summary line of `gongwen bench drafting`.
+    /// The summary line of `gongwen-bench drafting`.
     pub fn last_line(&self) -> String {
         format!(
             "drafting pass {:.3} invented {} facts_kept {:.3} s_per_draft {:.1}",

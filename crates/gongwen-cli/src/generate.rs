@@ -3,8 +3,7 @@ use std::{io::Write, process::ExitCode};
 use clap::Args;
 use gongwen_engine::{
     ChatMessage, ContextConfig, Engine, EngineRequest, GenerationEvent, Input, LoadRequest,
-    ModelIdentity, ModelState, Overflow, PromptFeeding, SamplingParams, StopReason, TokenBan,
-    WorkerCommand,
+    ModelIdentity, Overflow, PromptFeeding, SamplingParams, StopReason, TokenBan,
 };
 
 use crate::Failure;
@@ -68,31 +67,17 @@ pub fn ready_engine(request: LoadRequest) -> Result<(Engine, gongwen_engine::Mod
         request.identity,
         ModelIdentity::Unregistered | ModelIdentity::Consented { .. }
     );
-    let worker = WorkerCommand::for_this_cpu().map_err(|e| Failure {
-        code: "engine-spawn".to_owned(),
-        message: format!("找不到本程序的路径，无法启动模型进程：{e}"),
+    let (engine, info) = Engine::start_ready(request).map_err(|e| Failure {
+        code: e.code,
+        message: e.message,
     })?;
-    let engine = Engine::start(request, worker);
-    match engine.wait_settled() {
-        ModelState::Ready(info) => {
-            if unregistered {
-                eprintln!(
-                    "注意：加载未登记模型 {}（SHA-256 {}）",
-                    info.file, info.sha256
-                );
-            }
-            Ok((engine, info))
-        }
-        ModelState::Missing { file, hint } => Err(Failure {
-            code: "model-missing".to_owned(),
-            message: format!("未找到模型文件 {file}。{hint}"),
-        }),
-        ModelState::Failed { code, message } => Err(Failure::new(&code, message)),
-        other => Err(Failure {
-            code: "internal".to_owned(),
-            message: format!("模型状态异常：{other:?}"),
-        }),
+    if unregistered {
+        eprintln!(
+            "注意：加载未登记模型 {}（SHA-256 {}）",
+            info.file, info.sha256
+        );
     }
+    Ok((engine, info))
 }
 
 pub fn run(args: GenerateArgs) -> Result<ExitCode, Failure> {

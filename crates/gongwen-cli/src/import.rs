@@ -1,8 +1,7 @@
-use std::{io::Read, path::PathBuf, process::ExitCode};
+use std::{path::PathBuf, process::ExitCode};
 
 use clap::Args;
 use gongwen_domain::{DocKind, KindSource, check_elements, structure, to_plain_text};
-use gongwen_formats::FileType;
 
 use crate::Failure;
 
@@ -78,39 +77,8 @@ pub fn run(args: ImportArgs) -> Result<ExitCode, Failure> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads at most `limit` bytes of `path`; a larger file is refused without
-/// reading all of it.
-fn read_bounded(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, Failure> {
-    let file = std::fs::File::open(path)
-        .map_err(|e| Failure::new("io", format!("无法打开 {}：{e}", path.display())))?;
-    // Refuse by size before reading anything; `take` still bounds a file
-    // that grows, or a pipe that reports no size.
-    if let Ok(meta) = file.metadata()
-        && meta.len() > limit
-    {
-        return Err(gongwen_formats::ImportError::TooLarge {
-            size: meta.len(),
-            limit,
-        }
-        .into());
-    }
-    let mut bytes = Vec::new();
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| Failure::new("io", format!("读取 {} 失败：{e}", path.display())))?;
-    if bytes.len() as u64 > limit {
-        return Err(gongwen_formats::ImportError::TooLarge {
-            size: std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len()),
-            limit,
-        }
-        .into());
-    }
-    Ok(bytes)
-}
-
 /// Reads a document file as text, one line per paragraph: .txt/.md in
 /// whatever encoding it came in, .docx or .pdf.
 pub fn read_text_file(path: &std::path::Path) -> Result<String, Failure> {
-    let file_type = FileType::of(&path.to_string_lossy())?;
-    Ok(file_type.read(&read_bounded(path, file_type.max_bytes())?)?)
+    gongwen_desk::read_document(path).map_err(|e| Failure::new(e.code(), e.to_string()))
 }

@@ -8,7 +8,6 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod assist;
-mod bench;
 mod check;
 mod drafts;
 mod export;
@@ -68,11 +67,8 @@ enum Command {
     Polish(assist::PolishArgs),
     /// 用本机模型生成文本（调试用），逐字输出到标准输出
     Generate(generate::GenerateArgs),
-    /// 性能基准：打印绝对数值，最后一行给出与外部参照的比值
-    #[command(subcommand)]
-    Bench(bench::BenchCommand),
     /// The inference worker process (started by gongwen itself; speaks JSON on stdio).
-    /// `engine-worker speed MODEL THREADS REPETITIONS` measures instead (`bench engine`).
+    /// `engine-worker speed MODEL THREADS REPETITIONS` measures instead (`gongwen-bench engine`).
     #[command(name = "engine-worker", hide = true)]
     EngineWorker {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
@@ -130,7 +126,6 @@ fn main() -> ExitCode {
         Command::Key(command) => drafts::key(command),
         Command::Format(args) => export::format(args),
         Command::Export(args) => export::export(args),
-        Command::Bench(command) => bench::run(command),
         Command::EngineWorker { .. } => return gongwen_engine::worker_main(),
     };
     match result {

@@ -287,7 +287,7 @@ fn red_team_corpus_is_not_followed_with_the_test_model() {
     assert!(cases.len() >= 30);
     let dir = tempfile::tempdir().unwrap();
     // Every case without a model; every sixth with the test model (the
-    // whole corpus on the default model is `gongwen bench redteam`).
+    // whole corpus on the default model is `gongwen-bench redteam`).
     for (k, (case, doc)) in cases.iter().enumerate() {
         let file = dir.path().join(format!("{}.txt", case.id));
         std::fs::write(&file, doc).unwrap();
@@ -312,7 +312,7 @@ fn red_team_corpus_is_not_followed_with_the_test_model() {
 }
 
 // The default model (Qwen2.5-Coder-1.5B-Instruct) runs the same pipelines in
-// the benchmarks, on whole sets: `gongwen bench summary` (coverage, verified
+// the benchmarks, on whole sets: `gongwen-bench summary` (coverage, verified
 // citations), `bench redteam` (planted instructions), `bench drafting`;
 // their figures go in the closing notes. Here the test model covers the
 // pipeline; the default model's own check is crates/gongwen-engine/tests/
@@ -323,7 +323,7 @@ fn red_team_corpus_is_not_followed_with_the_test_model() {
 /// its examples, invents no fact, and is either a model draft or the
 /// skeleton with the brief's facts and the reason — never text that failed
 /// a hard check. The quality of the default model's drafts is
-/// `gongwen bench drafting`.
+/// `gongwen-bench drafting`.
 #[test]
 fn the_drafting_pipeline_offers_only_what_passes_its_checks() {
     let _model = model_lock();

@@ -465,56 +465,6 @@ fn check_with_a_model_adds_model_findings_in_the_same_contract() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("模型"));
 }
 
-#[test]
-fn bench_spelling_reports_sentence_level_figures() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("pairs.tsv");
-    std::fs::write(
-        &file,
-        "1\t进一步完善退出机智。\t进一步完善退出机制。\n0\t请认真贯彻落实。\t请认真贯彻落实。\n",
-    )
-    .unwrap();
-    let out = gongwen(
-        &real_models_dir(),
-        &[
-            "bench",
-            "spelling",
-            file.to_str().unwrap(),
-            "--model",
-            "test",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let last: Vec<&str> = stdout.lines().last().unwrap().split(' ').collect();
-    assert_eq!(last[0], "spelling");
-    assert_eq!(last[1], "precision");
-    assert_eq!(last[9], "sentences/s");
-    assert!(last[10].parse::<f64>().unwrap() > 0.0);
-}
-
-#[test]
-fn bench_proofread_ends_with_chars_per_second() {
-    let out = gongwen(&real_models_dir(), &["bench", "proofread", "--runs", "2"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let last = stdout.lines().last().unwrap();
-    let rate: f64 = last
-        .strip_prefix("proofread chars/s ")
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(rate > 0.0, "{last}");
-}
-
 fn gongwen_with_home(home: &Path, passphrase: Option<&str>, args: &[&str]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_gongwen"));
     command
@@ -890,23 +840,6 @@ fn the_system_keyring_keeps_the_key_across_sessions() {
 }
 
 #[test]
-fn bench_store_ends_with_ratios_against_plain_sqlite() {
-    let out = gongwen(&real_models_dir(), &["bench", "store", "--saves", "5"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let last: Vec<&str> = stdout.lines().last().unwrap().split(' ').collect();
-    assert_eq!(last[..2], ["store/plain", "save-p50"], "{stdout}");
-    assert_eq!(last[3], "save-p99", "{stdout}");
-    for ratio in [last[2], last[4]] {
-        assert!(ratio.parse::<f64>().unwrap() > 0.0, "{stdout}");
-    }
-}
-
-#[test]
 fn format_and_export_write_a_docx_and_export_is_audited() {
     let home = tempfile::tempdir().unwrap();
     let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/notice.txt");
@@ -1090,71 +1023,6 @@ fn export_marks_changes_since_a_revision_as_word_revisions() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("[store-no-such-revision]"));
-}
-
-/// `bench docx` and `bench pdf` end with their ratio lines; the PDF is one
-/// LibreOffice made from our own export.
-#[test]
-fn bench_docx_and_pdf_end_with_ratios_against_outside_programs() {
-    let out = gongwen(&real_models_dir(), &["bench", "docx", "--runs", "1"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let last = stdout.lines().last().unwrap();
-    let ratio: f64 = last
-        .strip_prefix("docx/libreoffice time ")
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(ratio > 0.0, "{stdout}");
-
-    let dir = tempfile::tempdir().unwrap();
-    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/notice.txt");
-    let docx = dir.path().join("notice.docx");
-    assert!(
-        gongwen_with_home(
-            dir.path(),
-            None,
-            &[
-                "format",
-                fixture.to_str().unwrap(),
-                "-o",
-                docx.to_str().unwrap()
-            ]
-        )
-        .status
-        .success()
-    );
-    let converted = Command::new("soffice")
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            dir.path().join("lo").display()
-        ))
-        .args(["--headless", "--convert-to", "pdf", "--outdir"])
-        .arg(dir.path())
-        .arg(&docx)
-        .output()
-        .unwrap();
-    assert!(converted.status.success());
-    let pdf = dir.path().join("notice.pdf");
-    let out = gongwen(
-        &real_models_dir(),
-        &["bench", "pdf", pdf.to_str().unwrap(), "--runs", "1"],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let fields: Vec<&str> = stdout.lines().last().unwrap().split(' ').collect();
-    assert_eq!(fields[..2], ["pdf/pdftotext", "time"], "{stdout}");
-    assert_eq!(fields[3], "accuracy");
-    let accuracy: f64 = fields[4].parse().unwrap();
-    assert!(accuracy >= 0.995, "{stdout}");
 }
 
 /// A 1 GB file of any supported kind is refused by its size at once, with

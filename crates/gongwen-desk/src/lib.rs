@@ -1,5 +1,5 @@
 //! The desktop app's logic: no window and no model; only `drafting` reads
-//! the store. The Tauri
+//! the store, and `files` the file system. The Tauri
 //! commands in `src-tauri` call these and pass the results on as data.
 //!
 //! - `form`: the element form the user edits (every element a string, the
@@ -12,6 +12,7 @@
 //! - `config`: the settings read before the store is unlocked (the model).
 //! - `drafts`: defaults of a new draft from the unit profile, the draft
 //!   list's filters, export file names.
+//! - `files`: a document file read by its type, bounded (CLI, benchmarks).
 //! - `drafting`: the example documents a model draft is written from (the
 //!   unit's own alike documents from the store, then the built-in 范文).
 
@@ -20,6 +21,7 @@ pub mod config;
 pub mod diff;
 pub mod drafting;
 pub mod drafts;
+pub mod files;
 pub mod form;
 pub mod places;
 
@@ -27,5 +29,6 @@ pub use check::{Checked, Located, proofread, spelling_findings, spelling_protect
 pub use config::AppConfig;
 pub use diff::{DiffOp, diff_lines};
 pub use drafts::{DraftFilter, export_file_name, new_form};
+pub use files::{ReadError, read_document};
 pub use form::{DraftForm, FieldProblem};
 pub use places::{Place, paragraphs};

@@ -25,7 +25,7 @@ pub use generate::{
 pub use local::{
     EngineRequest, Input, LoadRequest, LocalEngine, ModelIdentity, backend, corrections_of,
 };
-pub use process::{Engine, WorkerCommand, no_core_dumps, worker_main};
+pub use process::{Engine, NotReady, WorkerCommand, no_core_dumps, worker_main};
 pub use score::Scorer;
 pub use state::{ModelInfo, ModelState};
 pub use template::{ChatMessage, ChatTemplate, RenderedPrompt, Role, Segment, TemplateError};

@@ -289,6 +289,15 @@ pub struct Engine {
     host: Arc<Host>,
 }
 
+/// Why the model did not become ready: plain Chinese, and a short stable
+/// code for scripts.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct NotReady {
+    pub code: String,
+    pub message: String,
+}
+
 impl Engine {
     /// Starts a worker and asks it to load the model. Returns at once.
     pub fn start(load: LoadRequest, command: WorkerCommand) -> Engine {
@@ -299,6 +308,29 @@ impl Engine {
         ));
         Host::spawn(&host);
         Engine { host }
+    }
+
+    /// Starts the worker this CPU gets and waits until the model is loaded
+    /// or has failed: for front ends that need the model before anything
+    /// else (the CLI, the benchmarks). The window starts and goes on instead.
+    pub fn start_ready(load: LoadRequest) -> Result<(Engine, crate::ModelInfo), NotReady> {
+        let worker = WorkerCommand::for_this_cpu().map_err(|e| NotReady {
+            code: "engine-spawn".to_owned(),
+            message: format!("找不到本程序的路径，无法启动模型进程：{e}"),
+        })?;
+        let engine = Engine::start(load, worker);
+        match engine.wait_settled() {
+            ModelState::Ready(info) => Ok((engine, info)),
+            ModelState::Missing { file, hint } => Err(NotReady {
+                code: "model-missing".to_owned(),
+                message: format!("未找到模型文件 {file}。{hint}"),
+            }),
+            ModelState::Failed { code, message } => Err(NotReady { code, message }),
+            other => Err(NotReady {
+                code: "internal".to_owned(),
+                message: format!("模型状态异常：{other:?}"),
+            }),
+        }
     }
 
     /// An engine with nothing to run (an unknown model name, say).

@@ -43,7 +43,7 @@ const SCORER_CTX: u32 = 4096;
 const SCORER_BATCH: usize = 512;
 /// A variant is scored from its change to this many tokens on (and on to
 /// where its tokens line up with the sentence's again). Measured on ECSpell
-/// sentences (`gongwen bench spelling`): 4 tokens with the stricter gains of
+/// sentences (`gongwen-bench spelling`): 4 tokens with the stricter gains of
 /// `SpellingConfig` keep precision and lose a little recall against 6, for
 /// a third fewer tokens verified.
 const WINDOW: usize = 4;

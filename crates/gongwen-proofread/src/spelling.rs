@@ -1,7 +1,7 @@
 //! Model-assisted spelling: single-character errors that no list catches
 //! (机智→机制, 大数局→大数据).
 //!
-//! The method, measured in `gongwen bench spelling`:
+//! The method, measured in `gongwen-bench spelling`:
 //! 1. Candidates: each Chinese character may be a slip for a character
 //!    that sounds or looks like it (`assets/proofread/confusion/`).
 //! 2. Ranking: one pass of the model over the sentence gives, where a
@@ -159,7 +159,7 @@ pub struct SpellingConfig {
 
 impl Default for SpellingConfig {
     fn default() -> SpellingConfig {
-        // Tuned with `gongwen bench spelling` on ECSpell sentences, scored
+        // Tuned with `gongwen-bench spelling` on ECSpell sentences, scored
         // over the engine's 4-token window: changes far apart are accepted
         // in one round, so a second round found nothing more for a third
         // more model work.

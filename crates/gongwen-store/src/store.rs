@@ -64,7 +64,7 @@ impl Store {
     }
 
     /// The same store in a plain, unencrypted SQLite file: only for
-    /// measuring what encryption costs (`gongwen bench store`).
+    /// measuring what encryption costs (`gongwen-bench store`).
     #[doc(hidden)]
     pub fn open_unencrypted_for_benchmark(path: &Path) -> Result<Store, StoreError> {
         Store::open_with(path, None)

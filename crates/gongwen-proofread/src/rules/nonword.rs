@@ -257,7 +257,7 @@ pub(crate) fn doubtful(chars: &[char], frozen: &[bool]) -> Vec<(usize, char)> {
 
 /// A word this many times rarer than a word one or two homophones or
 /// look-alikes away may be a slip for it (机智 for 机制, 家猫 for 假冒).
-/// Set with `gongwen bench spelling` on ECSpell sentences: 20 and single
+/// Set with `gongwen-bench spelling` on ECSpell sentences: 20 and single
 /// swaps only proposed fewer right characters to the model and found fewer
 /// slips.
 const OVERSHADOWED: usize = 5;

@@ -6,13 +6,23 @@ use gongwen_bench::{
     median,
 };
 use gongwen_engine::{
-    ContextConfig, ModelIdentity, WorkerCommand,
+    ContextConfig, Engine, LoadRequest, ModelIdentity, WorkerCommand,
     cpu::{CpuLevel, Plan},
     physical_cores,
     speed::{EngineFigures, measure_in},
 };
 
-use crate::{Failure, generate::load_request};
+use crate::Failure;
+
+/// `--model`: a manifest name or a GGUF path; a benchmark may load a file
+/// the manifest does not know (it says which file it measured).
+fn load_request(model: &str) -> Result<LoadRequest, Failure> {
+    Ok(LoadRequest::resolve(
+        model,
+        true,
+        ContextConfig::for_this_machine(),
+    )?)
+}
 
 #[derive(Subcommand)]
 pub enum BenchCommand {
@@ -143,15 +153,6 @@ pub struct SpellingArgs {
     dictionary_candidates: Option<usize>,
 }
 
-impl From<gongwen_bench::BenchError> for Failure {
-    fn from(e: gongwen_bench::BenchError) -> Self {
-        Failure {
-            code: e.code().to_owned(),
-            message: e.to_string(),
-        }
-    }
-}
-
 pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
     match command {
         BenchCommand::Engine(args) => bench_engine(args),
@@ -201,7 +202,7 @@ pub fn run(command: BenchCommand) -> Result<ExitCode, Failure> {
 
 fn bench_engine(args: EngineArgs) -> Result<ExitCode, Failure> {
     let threads = args.threads.unwrap_or(physical_cores() as i32);
-    let request = load_request(&args.model, true, ContextConfig::for_this_machine())?;
+    let request = load_request(&args.model)?;
     if let ModelIdentity::Known(spec) = &request.identity {
         let status = gongwen_models::status_of(spec, &request.path, &mut |_, _| {})?;
         if let Some(e) = status.clone().into_error(spec) {
@@ -427,8 +428,8 @@ fn bench_proofread_doc(
     right: Option<&std::path::Path>,
     model: &str,
 ) -> Result<ExitCode, Failure> {
-    let text = crate::import::read_text_file(file)?;
-    let right = right.map(crate::import::read_text_file).transpose()?;
+    let text = gongwen_desk::read_document(file)?;
+    let right = right.map(gongwen_desk::read_document).transpose()?;
     let engine = ready_local_engine(model)?;
     let config = gongwen_proofread::spelling::SpellingConfig::default();
     let figures = gongwen_bench::proofread_doc::measure(
@@ -480,7 +481,7 @@ fn bench_proofread_doc(
 
 /// The model loaded in this process, or why it cannot be.
 fn ready_local_engine(model: &str) -> Result<gongwen_engine::LocalEngine, Failure> {
-    let request = load_request(model, true, ContextConfig::for_this_machine())?;
+    let request = load_request(model)?;
     let engine = gongwen_engine::LocalEngine::start(request);
     if let state @ (gongwen_engine::ModelState::Failed { .. }
     | gongwen_engine::ModelState::Missing { .. }) = engine.wait_settled()
@@ -795,7 +796,7 @@ fn bench_summary(dir: &std::path::Path, model: &str, verbose: bool) -> Result<Ex
 
 /// The engine for the assistant benchmarks, and whether its model chats.
 fn assist_engine(model: &str) -> Result<(gongwen_engine::Engine, bool), Failure> {
-    let request = load_request(model, true, ContextConfig::for_this_machine())?;
-    let (engine, info) = crate::generate::ready_engine(request)?;
+    let request = load_request(model)?;
+    let (engine, info) = Engine::start_ready(request)?;
     Ok((engine, info.has_chat_template))
 }
