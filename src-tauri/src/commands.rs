@@ -10,7 +10,7 @@ use gongwen_desk::{
     export_file_name, new_form,
 };
 use gongwen_domain::{DocKind, KindSource, structure, to_plain_text};
-use gongwen_formats::{FileType, Revision, export_docx, export_docx_tracked};
+use gongwen_formats::FileType;
 use gongwen_proofread::Options;
 use gongwen_store::{DraftSummary, Feedback, RevisionSummary, TermList};
 use tauri::{State, ipc::Channel};
@@ -273,29 +273,28 @@ pub fn export_draft(
     against: Option<i64>,
 ) -> Answer<Exported> {
     let (doc, _) = form.to_document();
-    let bytes = match (id, against) {
+    let when = now();
+    let base = match (id, against) {
         (Some(id), Some(revision)) => {
-            let base = state.storage.with(|store| store.revision(id, revision))?;
-            let mark = Revision {
-                author: "公文助手".into(),
-                date: now(),
-            };
-            export_docx_tracked(&base, &doc, &mark)?
+            Some(state.storage.with(|store| store.revision(id, revision))?)
         }
-        _ => export_docx(&doc)?,
+        _ => None,
     };
-    let path = files::write_export(&export_file_name(&doc.title, doc.kind), &bytes)?;
-    let shown = path.display().to_string();
+    let bytes = gongwen_desk::export::docx_bytes(&doc, base.as_ref(), &when)?;
+    let path = gongwen_desk::write_new(
+        &files::export_dir(),
+        &export_file_name(&doc.title, doc.kind),
+        &bytes,
+    )?;
+    let tracked_from = base.is_some().then_some(against).flatten();
+    let entry = gongwen_desk::export::audit_entry(&doc, id, &path, tracked_from);
     // The audit log says what left the store, and where to. The file is
     // already written: a log that cannot be appended to (a locked store)
     // does not undo the user's export.
-    let _ = state.storage.with(|store| {
-        store.record(
-            &now(),
-            "export",
-            &format!("导出《{}》到 {shown}", doc.title),
-        )
-    });
+    let _ = state
+        .storage
+        .with(|store| store.record(&when, "export", &entry));
+    let shown = path.display().to_string();
     Ok(Exported {
         path: shown,
         bytes: bytes.len(),

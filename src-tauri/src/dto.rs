@@ -140,6 +140,12 @@ impl From<gongwen_formats::ImportError> for ApiError {
     }
 }
 
+impl From<gongwen_desk::WriteError> for ApiError {
+    fn from(e: gongwen_desk::WriteError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
 impl From<gongwen_formats::FormatError> for ApiError {
     fn from(e: gongwen_formats::FormatError) -> Self {
         ApiError::new(e.code(), e.to_string())

@@ -1,12 +1,10 @@
 //! The few places the app itself touches the file system or the clock:
-//! the export folder and today's date.
+//! the export folder and today's date (writing goes through
+//! `gongwen_desk::files`, as the CLI's does).
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use gongwen_domain::WrittenDate;
-
-use crate::dto::ApiError;
 
 /// Today in Beijing time.
 pub fn today() -> WrittenDate {
@@ -31,48 +29,6 @@ pub fn export_dir() -> PathBuf {
     }
     let home = std::env::var_os("HOME").map_or_else(|| PathBuf::from("."), PathBuf::from);
     home.join("公文助手导出")
-}
-
-fn io_error(path: &Path, e: &std::io::Error) -> ApiError {
-    let message = if e.raw_os_error() == Some(28) {
-        format!(
-            "磁盘已满，无法写入 {}。请清理磁盘后重试，草稿不受影响",
-            path.display()
-        )
-    } else {
-        format!("无法写入 {}：{e}", path.display())
-    };
-    ApiError::new("export-io", message)
-}
-
-/// Writes `bytes` as `name` in the export folder without replacing an
-/// existing file (…(2).docx). The file appears only complete: it is written
-/// under a temporary name and renamed.
-pub fn write_export(name: &str, bytes: &[u8]) -> Result<PathBuf, ApiError> {
-    let dir = export_dir();
-    std::fs::create_dir_all(&dir).map_err(|e| io_error(&dir, &e))?;
-    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, "docx"));
-    let path = (1..1000)
-        .map(|n| {
-            dir.join(if n == 1 {
-                format!("{stem}.{ext}")
-            } else {
-                format!("{stem}({n}).{ext}")
-            })
-        })
-        .find(|p| !p.exists())
-        .ok_or_else(|| ApiError::new("export-io", "导出文件夹中同名文件过多"))?;
-    let partial = dir.join(format!(".{stem}.{ext}.part"));
-    let written = std::fs::File::create(&partial).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&partial);
-        return Err(io_error(&path, &e));
-    }
-    std::fs::rename(&partial, &path).map_err(|e| io_error(&path, &e))?;
-    Ok(path)
 }
 
 #[cfg(test)]

@@ -31,10 +31,9 @@ fn save_config(data_dir: &std::path::Path, config: &AppConfig) -> Answer<()> {
     let path = config_path(data_dir);
     let text = serde_json::to_string_pretty(config)
         .map_err(|e| ApiError::new("settings-write", e.to_string()))?;
-    let partial = path.with_extension("json.part");
     std::fs::create_dir_all(data_dir)
-        .and_then(|()| std::fs::write(&partial, text))
-        .and_then(|()| std::fs::rename(&partial, &path))
+        .map_err(|e| ApiError::new("settings-write", format!("无法保存设置：{e}")))?;
+    gongwen_desk::write_atomically(&path, text.as_bytes())
         .map_err(|e| ApiError::new("settings-write", format!("无法保存设置：{e}")))
 }
 

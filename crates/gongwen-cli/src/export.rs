@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use gongwen_domain::{Document, structure};
-use gongwen_formats::{Revision, export_docx, export_docx_tracked};
+use gongwen_formats::export_docx;
 
 use crate::{
     Failure,
@@ -42,19 +42,8 @@ impl From<gongwen_formats::FormatError> for Failure {
     }
 }
 
-/// Writes next to the target and renames: a failed write never leaves half
-/// a file under the user's name.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    let fail =
-        |e: std::io::Error| Failure::new("export-io", format!("无法写入 {}：{e}", path.display()));
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = PathBuf::from(partial);
-    std::fs::write(&partial, bytes).map_err(fail)?;
-    std::fs::rename(&partial, path).map_err(|e| {
-        let _ = std::fs::remove_file(&partial);
-        fail(e)
-    })
+    gongwen_desk::write_atomically(path, bytes).map_err(|e| Failure::new(e.code(), e.to_string()))
 }
 
 fn report(doc: &Document, output: &Path) {
@@ -73,25 +62,21 @@ pub fn export(args: ExportArgs) -> Result<ExitCode, Failure> {
     let mut store = crate::drafts::open_store()?;
     let doc = store.show(args.id)?;
     let now = crate::drafts::now();
-    let (bytes, tracked) = match args.track_changes_from {
-        None => (export_docx(&doc)?, String::new()),
-        Some(base) => {
-            let revision = Revision {
-                author: "公文助手".to_owned(),
-                date: now.clone(),
-            };
-            let base_doc = store.revision(args.id, base)?;
-            (
-                export_docx_tracked(&base_doc, &doc, &revision)?,
-                format!("（标出自修订 {base} 以来的改动）"),
-            )
-        }
-    };
+    let base = args
+        .track_changes_from
+        .map(|base| store.revision(args.id, base))
+        .transpose()?;
+    let bytes = gongwen_desk::export::docx_bytes(&doc, base.as_ref(), &now)?;
     write_file(&args.output, &bytes)?;
     store.record(
         &now,
         "export",
-        &format!("草稿 {} 导出为 {}{tracked}", args.id, args.output.display()),
+        &gongwen_desk::export::audit_entry(
+            &doc,
+            Some(args.id),
+            &args.output,
+            args.track_changes_from,
+        ),
     )?;
     report(&doc, &args.output);
     Ok(ExitCode::SUCCESS)

@@ -12,7 +12,10 @@
 //! - `config`: the settings read before the store is unlocked (the model).
 //! - `drafts`: defaults of a new draft from the unit profile, the draft
 //!   list's filters, export file names.
-//! - `files`: a document file read by its type, bounded (CLI, benchmarks).
+//! - `files`: a document file read by its type, bounded; every file written
+//!   whole or not at all.
+//! - `export`: a document's .docx (changes tracked against a revision) and
+//!   the audit entry of its export, for both front ends.
 //! - `drafting`: the example documents a model draft is written from (the
 //!   unit's own alike documents from the store, then the built-in 范文).
 
@@ -21,6 +24,7 @@ pub mod config;
 pub mod diff;
 pub mod drafting;
 pub mod drafts;
+pub mod export;
 pub mod files;
 pub mod form;
 pub mod places;
@@ -29,6 +33,6 @@ pub use check::{Checked, Located, proofread, spelling_findings, spelling_protect
 pub use config::AppConfig;
 pub use diff::{DiffOp, diff_lines};
 pub use drafts::{DraftFilter, export_file_name, new_form};
-pub use files::{ReadError, read_document};
+pub use files::{ReadError, WriteError, read_document, write_atomically, write_new};
 pub use form::{DraftForm, FieldProblem};
 pub use places::{Place, paragraphs};
