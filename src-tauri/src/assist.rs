@@ -10,9 +10,9 @@ use std::time::Instant;
 
 use gongwen_assist::{
     Completed, Completion, Flow, Mode, ModelError, TextModel,
-    draft::{self, DraftEvent, DraftRequest, Exemplar, ExemplarUsed},
+    draft::{DraftEvent, DraftRequest, ExemplarUsed},
     engine::EngineModel,
-    polish::{self, Polished},
+    polish::Polished,
     summary::{self, Summary, SummaryConfig},
 };
 use gongwen_desk::DraftForm;
@@ -224,44 +224,33 @@ fn spawn(
     id
 }
 
-/// Drafts the form's body (and title, 主送 when empty) from `brief`.
+/// Drafts the body (and title, 主送 when empty) that `request` asks for.
 pub fn start_draft(
     jobs: &Arc<Jobs>,
     engine: Arc<Engine>,
-    form: DraftForm,
-    brief: String,
-    examples: Vec<Exemplar>,
-    today: gongwen_domain::WrittenDate,
+    mut request: DraftRequest,
+    options: gongwen_proofread::Options,
     channel: Channel<JobEvent>,
 ) -> u64 {
     // The same brief asked for again wants another draft: sampled from the
     // first try, with a fresh seed; a new brief starts with the model's
     // most likely draft.
-    let creative = jobs.same_brief_again(form.kind, &brief);
+    request.creative = jobs.same_brief_again(request.kind, &request.brief);
     spawn(jobs, channel, move |channel, stop| {
-        let (elements, _) = form.to_document();
-        let mut request = DraftRequest::new(form.kind, &brief);
-        request.elements = elements;
-        request.date = Some(today);
-        request.examples = Some(examples);
-        request.creative = creative;
-        let drafted = match ready_model(&engine) {
-            Ok(model) => {
-                let model = model.with_seed(fresh_seed());
-                let mut stream = Stream::new(channel, stop);
-                draft::draft(&request, &model, &mut |event| match event {
-                    DraftEvent::Text(t) => stream.on_text(t),
-                    DraftEvent::Reset { shown, why } => stream.on_reset(shown, why),
-                })
-            }
-            Err(why) => {
-                let mut skeleton = draft::skeleton(&request);
-                skeleton
-                    .notices
-                    .insert(0, format!("{why}，先给出{}的框架", form.kind.name()));
-                Ok(skeleton)
-            }
-        };
+        let model = ready_model(&engine).map(|model| model.with_seed(fresh_seed()));
+        let mut stream = Stream::new(channel, stop);
+        let drafted = gongwen_desk::assist::draft(
+            &request,
+            model
+                .as_ref()
+                .map(|m| m as &dyn TextModel)
+                .map_err(Clone::clone),
+            &options,
+            &mut |event| match event {
+                DraftEvent::Text(t) => stream.on_text(t),
+                DraftEvent::Reset { shown, why } => stream.on_reset(shown, why),
+            },
+        );
         match drafted {
             Ok(d) => JobEvent::Drafted {
                 suggestion: Box::new(DraftSuggestion {
@@ -295,19 +284,17 @@ pub fn start_polish(
     channel: Channel<JobEvent>,
 ) -> u64 {
     spawn(jobs, channel, move |channel, stop| {
-        let polished = match ready_model(&engine) {
-            Ok(model) => {
-                let mut stream = Stream::new(channel, stop);
-                polish::polish(&text, &style, &model, &mut |t| stream.on_text(t))
-            }
-            Err(why) => {
-                let mut rules = polish::by_rules(&text, &style);
-                rules
-                    .warnings
-                    .insert(0, format!("{why}，仅按校对规则给出修改"));
-                Ok(rules)
-            }
-        };
+        let model = ready_model(&engine);
+        let mut stream = Stream::new(channel, stop);
+        let polished = gongwen_desk::assist::polish(
+            &text,
+            &style,
+            model
+                .as_ref()
+                .map(|m| m as &dyn TextModel)
+                .map_err(Clone::clone),
+            &mut |t| stream.on_text(t),
+        );
         match polished {
             Ok(suggestion) => JobEvent::Polished { suggestion },
             Err(e) => JobEvent::Failed {

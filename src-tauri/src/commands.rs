@@ -341,13 +341,15 @@ pub fn generate_draft(
     let examples = state.storage.with_optional(|store| {
         drafting::chosen_examples(store, form.kind, &brief, examples.as_deref())
     })?;
+    let mut request = gongwen_assist::draft::DraftRequest::new(form.kind, &brief);
+    request.elements = form.to_document().0;
+    request.date = Some(files::today());
+    request.examples = Some(examples);
     Ok(assist::start_draft(
         &state.jobs,
         state.engine.clone(),
-        form,
-        brief,
-        examples,
-        files::today(),
+        request,
+        unit_options(&state),
         on_event,
     ))
 }

@@ -6,10 +6,10 @@ use std::{io::Write, path::PathBuf, process::ExitCode};
 
 use clap::Args;
 use gongwen_assist::{
-    AssistError, Flow, Mode,
-    draft::{self, DraftEvent, DraftRequest, Drafted, Exemplar},
+    AssistError, Flow, Mode, TextModel,
+    draft::{DraftEvent, DraftRequest, Drafted, Exemplar},
     engine::EngineModel,
-    polish::{self, Op, Polished},
+    polish::{Op, Polished},
     summary::{self, Summary, SummaryConfig},
 };
 use gongwen_domain::{DocKind, Document, WrittenDate};
@@ -97,6 +97,16 @@ fn optional_engine(model: &str) -> Result<Option<(Engine, ModelInfo)>, String> {
     ready_engine(request).map(Some).map_err(|f| f.message)
 }
 
+/// The engine `--model` names, loaded; otherwise why there is none, as the
+/// fallback's notice says it.
+fn available(model: &str) -> Result<(Engine, ModelInfo), String> {
+    match optional_engine(model) {
+        Ok(Some(engine)) => Ok(engine),
+        Ok(None) => Err("按 --model none 不用模型".to_owned()),
+        Err(why) => Err(format!("模型未能加载（{why}）")),
+    }
+}
+
 fn loaded(model: &str, notices: &mut Vec<String>) -> Option<(Engine, ModelInfo)> {
     match optional_engine(model) {
         Ok(engine) => engine,
@@ -160,28 +170,33 @@ pub fn draft(args: DraftArgs) -> Result<ExitCode, Failure> {
         &args.brief,
         &mut notices,
     )?);
-    let mut drafted: Drafted = match loaded(&args.model, &mut notices) {
-        Some((engine, info)) => {
-            let model = EngineModel::new(&engine, info.has_chat_template).with_seed(args.seed);
-            let mut stderr = std::io::stderr();
-            draft::draft(&request, &model, &mut |event| {
-                let _ = match event {
-                    DraftEvent::Text(piece) => stderr.write_all(piece.as_bytes()),
-                    DraftEvent::Reset { why: "", .. } => Ok(()),
-                    DraftEvent::Reset { why, .. } => stderr
-                        .write_all(format!("\n（以上一段未通过检查：{why}；重写）\n").as_bytes()),
-                };
-                Flow::Continue
-            })
-            .map_err(assist_failure)?
-        }
-        None => draft::skeleton(&request),
-    };
+    let engine = available(&args.model);
+    let model = engine.as_ref().map(|(engine, info)| {
+        EngineModel::new(engine, info.has_chat_template).with_seed(args.seed)
+    });
+    let mut stderr = std::io::stderr();
+    let mut drafted: Drafted = gongwen_desk::assist::draft(
+        &request,
+        model
+            .as_ref()
+            .map(|m| m as &dyn TextModel)
+            .map_err(ToString::to_string),
+        &crate::terms::options_from_store(),
+        &mut |event| {
+            let _ = match event {
+                DraftEvent::Text(piece) => stderr.write_all(piece.as_bytes()),
+                DraftEvent::Reset { why: "", .. } => Ok(()),
+                DraftEvent::Reset { why, .. } => {
+                    stderr.write_all(format!("\n（以上一段未通过检查：{why}；重写）\n").as_bytes())
+                }
+            };
+            Flow::Continue
+        },
+    )
+    .map_err(assist_failure)?;
     eprintln!();
     notices.append(&mut drafted.notices);
     drafted.notices = notices;
-    let options = crate::terms::options_from_store();
-    gongwen_proofread::filter(&drafted.text, &mut drafted.findings, &options);
     if args.json {
         println!("{}", to_json(&drafted)?);
         return Ok(ExitCode::SUCCESS);
@@ -347,22 +362,20 @@ pub fn summarize(args: SummarizeArgs) -> Result<ExitCode, Failure> {
 pub fn polish(args: PolishArgs) -> Result<ExitCode, Failure> {
     let text = read_text_file(&args.file)?;
     let mut notices = Vec::new();
-    let mut polished: Polished = match loaded(&args.model, &mut notices) {
-        Some((engine, info)) => {
-            let model = EngineModel::new(&engine, info.has_chat_template);
-            polish::polish(&text, &args.mode, &model, &mut |_| Flow::Continue)
-                .map_err(assist_failure)?
-        }
-        None => {
-            if !gongwen_assist::prompts::polish_modes()
-                .iter()
-                .any(|m| m.name == args.mode)
-            {
-                return Err(assist_failure(AssistError::UnknownMode(args.mode)));
-            }
-            polish::by_rules(text.trim(), &args.mode)
-        }
-    };
+    let engine = available(&args.model);
+    let model = engine
+        .as_ref()
+        .map(|(engine, info)| EngineModel::new(engine, info.has_chat_template));
+    let mut polished: Polished = gongwen_desk::assist::polish(
+        &text,
+        &args.mode,
+        model
+            .as_ref()
+            .map(|m| m as &dyn TextModel)
+            .map_err(ToString::to_string),
+        &mut |_| Flow::Continue,
+    )
+    .map_err(assist_failure)?;
     notices.append(&mut polished.warnings);
     polished.warnings = notices;
     if args.json {

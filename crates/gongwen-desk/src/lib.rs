@@ -2,6 +2,8 @@
 //! the store, and `files` the file system. The Tauri
 //! commands in `src-tauri` call these and pass the results on as data.
 //!
+//! - `assist`: drafting and polishing with the model or the fallback, for
+//!   both front ends.
 //! - `form`: the element form the user edits (every element a string, the
 //!   body as the editor's text) and its exact conversion to a `Document`.
 //! - `check`: proofreading the whole document with each finding traced back
@@ -19,6 +21,7 @@
 //! - `drafting`: the example documents a model draft is written from (the
 //!   unit's own alike documents from the store, then the built-in 范文).
 
+pub mod assist;
 pub mod check;
 pub mod config;
 pub mod diff;

@@ -1,0 +1,129 @@
+//! Drafting and polishing as workflows, the same for the window and the
+//! command line: the model when one is ready, otherwise the model-free
+//! fallback with the reason said, and the unit's term lists applied to
+//! what the proofreader then reports.
+
+use gongwen_assist::{
+    AssistError, Flow, TextModel,
+    draft::{self, DraftEvent, DraftRequest, Drafted},
+    polish::{self, Polished},
+    prompts::polish_modes,
+};
+use gongwen_proofread::Options;
+
+/// The model a workflow may use, or why there is none (a sentence the user
+/// reads: "未安装模型", "模型仍在加载", "模型未能加载（…）").
+pub type Available<'m> = Result<&'m dyn TextModel, String>;
+
+/// Drafts the body with the model, or gives the 文种's skeleton saying why;
+/// the draft's proofreading findings obey the unit's terms and ignore list.
+pub fn draft(
+    request: &DraftRequest,
+    model: Available<'_>,
+    options: &Options,
+    on_event: &mut dyn FnMut(DraftEvent<'_>) -> Flow,
+) -> Result<Drafted, AssistError> {
+    let mut drafted = match model {
+        Ok(model) => draft::draft(request, model, on_event)?,
+        Err(why) => {
+            let mut skeleton = draft::skeleton(request);
+            skeleton
+                .notices
+                .insert(0, format!("{why}，先给出{}的框架", request.kind.name()));
+            skeleton
+        }
+    };
+    gongwen_proofread::filter(&drafted.text, &mut drafted.findings, options);
+    Ok(drafted)
+}
+
+/// Polishes `text` in `style` with the model, or takes the proofreading
+/// rules' fixes saying why; a style that does not exist is refused either
+/// way.
+pub fn polish(
+    text: &str,
+    style: &str,
+    model: Available<'_>,
+    on_text: &mut dyn FnMut(&str) -> Flow,
+) -> Result<Polished, AssistError> {
+    if !polish_modes().iter().any(|m| m.name == style) {
+        return Err(AssistError::UnknownMode(style.to_owned()));
+    }
+    match model {
+        Ok(model) => polish::polish(text, style, model, on_text),
+        Err(why) => {
+            let text = text.trim();
+            if text.is_empty() {
+                return Err(AssistError::EmptyInput);
+            }
+            let mut rules = polish::by_rules(text, style);
+            rules
+                .warnings
+                .insert(0, format!("{why}，仅按校对规则给出修改"));
+            Ok(rules)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use gongwen_domain::DocKind;
+
+    #[test]
+    fn without_a_model_a_draft_is_the_skeleton_and_says_why() {
+        let mut request = DraftRequest::new(DocKind::Notice, "做好防汛值守");
+        request.elements.title = "关于布署防汛值守工作的通知".into();
+        let options = Options::default();
+        let drafted = draft(
+            &request,
+            Err("未安装模型".into()),
+            &options,
+            &mut |_| Flow::Continue,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(drafted.notices[0], "未安装模型，先给出通知的框架");
+        assert!(
+            drafted.findings.iter().any(|f| f.rule == "typo.misused"),
+            "{:?}",
+            drafted.findings
+        );
+        // The unit's ignore list holds in the draft's findings too.
+        let options = Options {
+            ignore: vec!["布署".into()],
+            ..Options::default()
+        };
+        let drafted = draft(
+            &request,
+            Err("未安装模型".into()),
+            &options,
+            &mut |_| Flow::Continue,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !drafted.findings.iter().any(|f| f.rule == "typo.misused"),
+            "{:?}",
+            drafted.findings
+        );
+    }
+
+    #[test]
+    fn without_a_model_polish_takes_the_rules_fixes_and_refuses_unknown_styles() {
+        let polished = polish(
+            "截止2026年3月1日,共完成检查32次。",
+            "润色",
+            Err("模型仍在加载".into()),
+            &mut |_| Flow::Continue,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(polished.warnings[0], "模型仍在加载，仅按校对规则给出修改");
+        assert_ne!(polished.suggestion, polished.original);
+        let unknown = polish(
+            "正文。",
+            "写诗",
+            Err("未安装模型".into()),
+            &mut |_| Flow::Continue,
+        );
+        assert!(matches!(unknown, Err(AssistError::UnknownMode(_))));
+    }
+}
