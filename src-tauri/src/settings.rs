@@ -288,39 +288,37 @@ pub fn save_model_config(state: State<'_, AppState>, config: AppConfig) -> Answe
     if let Some(problem) = config.problem() {
         return Err(ApiError::new("settings-model", problem));
     }
-    let manifest = Manifest::builtin().map_err(|e| ApiError::new(e.code(), e.to_string()))?;
     let model = config.model.trim().to_owned();
-    let mut consented = None;
-    if manifest.get(&model).is_err() {
-        let path = std::path::Path::new(&model);
-        if !path.is_file() {
-            return Err(ApiError::new(
-                "settings-model",
-                format!("找不到模型文件 {model}"),
-            ));
-        }
-        let known = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| manifest.by_file(n))
-            .is_some();
-        if !known && !config.allow_unregistered {
-            return Err(ApiError::new(
-                "settings-unregistered",
-                "此文件不在已知模型清单中，无法核对其来源与 SHA-256。确认使用请勾选“我确认使用此文件”",
-            ));
-        }
-        // The consent is for this file: its hash is kept with it, and a
-        // file replaced later is refused at the next start.
-        consented = if known {
-            None
-        } else {
-            Some(
-                gongwen_models::sha256_file(path, &mut |_, _| {})
-                    .map_err(|e| ApiError::new(e.code(), e.to_string()))?,
-            )
-        };
+    // The same resolution the engine loads by: a manifest name, or a file
+    // known by its name, or a file the user consents to.
+    let request = gongwen_engine::LoadRequest::resolve(
+        &model,
+        config.allow_unregistered,
+        gongwen_engine::ContextConfig::for_this_machine(),
+    )
+    .map_err(|e| match e {
+        gongwen_models::ModelError::Unregistered(_) => ApiError::new(
+            "settings-unregistered",
+            "此文件不在已知模型清单中，无法核对其来源与 SHA-256。确认使用请勾选“我确认使用此文件”",
+        ),
+        e => ApiError::new(e.code(), e.to_string()),
+    })?;
+    let named = Manifest::builtin().is_ok_and(|m| m.get(&model).is_ok());
+    if !named && !request.path.is_file() {
+        return Err(ApiError::new(
+            "settings-model",
+            format!("找不到模型文件 {model}"),
+        ));
     }
+    // The consent is for this file: its hash is kept with it, and a file
+    // replaced later is refused at the next start.
+    let consented = match request.identity {
+        gongwen_engine::ModelIdentity::Known(_) => None,
+        _ => Some(
+            gongwen_models::sha256_file(&request.path, &mut |_, _| {})
+                .map_err(|e| ApiError::new(e.code(), e.to_string()))?,
+        ),
+    };
     let config = AppConfig {
         model,
         consented_sha256: consented,
