@@ -289,6 +289,13 @@ pub fn save_model_config(state: State<'_, AppState>, config: AppConfig) -> Answe
         return Err(ApiError::new("settings-model", problem));
     }
     let model = config.model.trim().to_owned();
+    let named = Manifest::builtin().is_ok_and(|m| m.get(&model).is_ok());
+    if !named && !std::path::Path::new(&model).is_file() {
+        return Err(ApiError::new(
+            "settings-model",
+            format!("找不到模型文件 {model}"),
+        ));
+    }
     // The same resolution the engine loads by: a manifest name, or a file
     // known by its name, or a file the user consents to.
     let request = gongwen_engine::LoadRequest::resolve(
@@ -303,13 +310,6 @@ pub fn save_model_config(state: State<'_, AppState>, config: AppConfig) -> Answe
         ),
         e => ApiError::new(e.code(), e.to_string()),
     })?;
-    let named = Manifest::builtin().is_ok_and(|m| m.get(&model).is_ok());
-    if !named && !request.path.is_file() {
-        return Err(ApiError::new(
-            "settings-model",
-            format!("找不到模型文件 {model}"),
-        ));
-    }
     // The consent is for this file: its hash is kept with it, and a file
     // replaced later is refused at the next start.
     let consented = match request.identity {
