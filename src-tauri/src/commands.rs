@@ -7,7 +7,7 @@ use gongwen_assist::draft::ExemplarSource;
 use gongwen_desk::{
     DraftFilter, DraftForm, diff_lines,
     drafting::{self, ExampleChoice},
-    export_file_name, new_form,
+    export_file_name,
 };
 use gongwen_domain::{DocKind, KindSource, structure, to_plain_text};
 use gongwen_formats::FileType;
@@ -91,22 +91,9 @@ pub fn list_drafts(
 #[tauri::command(async)]
 pub fn new_draft(state: State<'_, AppState>, kind: String) -> Answer<DraftForm> {
     let kind = kind_of(&kind)?;
-    let today = files::today();
-    state.storage.with(|store| {
-        let profile = store.unit_profile()?;
-        let number = if gongwen_desk::drafts::takes_number(kind) && !profile.code.is_empty() {
-            Some(store.take_doc_number(today.year, &now())?)
-        } else {
-            None
-        };
-        Ok(new_form(
-            kind,
-            &profile.name,
-            &profile.recipients,
-            number.as_ref(),
-            today,
-        ))
-    })
+    state
+        .storage
+        .with(|store| gongwen_desk::drafts::new_draft(store, kind, files::today(), &now()))
 }
 
 #[tauri::command(async)]

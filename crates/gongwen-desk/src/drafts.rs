@@ -2,9 +2,35 @@
 //! list's filters, the file name an export gets.
 
 use gongwen_domain::{DocKind, DocNumber, Element, Layout, Presence, WrittenDate};
+use gongwen_store::{Store, StoreError};
 use serde::Deserialize;
 
 use crate::form::DraftForm;
+
+/// A new draft of `kind` from the unit profile in `store`: numbered types
+/// take the unit's next 文号 of `today`'s year — taken in the store, so a
+/// number is never given twice, also across the window and the CLI — when
+/// the unit has a 机关代字. `now` stamps the taking.
+pub fn new_draft(
+    store: &mut Store,
+    kind: DocKind,
+    today: WrittenDate,
+    now: &str,
+) -> Result<DraftForm, StoreError> {
+    let profile = store.unit_profile()?;
+    let number = if takes_number(kind) && !profile.code.is_empty() {
+        Some(store.take_doc_number(today.year, now)?)
+    } else {
+        None
+    };
+    Ok(new_form(
+        kind,
+        &profile.name,
+        &profile.recipients,
+        number.as_ref(),
+        today,
+    ))
+}
 
 /// A new draft of `kind` for the unit `issuer`: 发文机关标志 and 署名 from
 /// the unit's name, the 文号 taken for it, the first of the usual 主送机关
@@ -154,5 +180,34 @@ mod tests {
         );
         assert_eq!(export_file_name("  ", DocKind::Request), "未命名请示.docx");
         assert_eq!(export_file_name("../..", DocKind::Letter), "未命名函.docx");
+    }
+
+    #[test]
+    fn new_drafts_take_the_units_next_number_once_it_has_a_code() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let key = gongwen_store::Key::from_bytes([7; 32]);
+        let mut store =
+            Store::open(&dir.path().join("g.db"), &key).unwrap_or_else(|e| panic!("{e}"));
+        let now = "2026-11-29T08:00:00Z";
+        // No 机关代字 yet: no number, nothing taken.
+        let form =
+            new_draft(&mut store, DocKind::Notice, TODAY, now).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(form.doc_number, "");
+        let profile = gongwen_store::UnitProfile {
+            name: "青禾市教育局".into(),
+            code: "青教发".into(),
+            recipients: vec!["各区县教育局".into()],
+        };
+        store
+            .set_unit_profile(&profile, now)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let numbers: Vec<String> = (0..2)
+            .map(|_| {
+                new_draft(&mut store, DocKind::Notice, TODAY, now)
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .doc_number
+            })
+            .collect();
+        assert_eq!(numbers, ["青教发〔2026〕1号", "青教发〔2026〕2号"]);
     }
 }
