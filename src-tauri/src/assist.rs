@@ -192,13 +192,6 @@ impl<'a> Stream<'a> {
     }
 }
 
-/// A seed that differs from one draft to the next.
-fn fresh_seed() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.subsec_nanos())
-}
-
 /// The model to use if it is ready; otherwise why not, for the notice.
 fn ready_model(engine: &Engine) -> Result<EngineModel<'_>, String> {
     match engine.state() {
@@ -237,7 +230,8 @@ pub fn start_draft(
     // most likely draft.
     request.creative = jobs.same_brief_again(request.kind, &request.brief);
     spawn(jobs, channel, move |channel, stop| {
-        let model = ready_model(&engine).map(|model| model.with_seed(fresh_seed()));
+        let model =
+            ready_model(&engine).map(|model| model.with_seed(gongwen_desk::clock::fresh_seed()));
         let mut stream = Stream::new(channel, stop);
         let drafted = gongwen_desk::assist::draft(
             &request,

@@ -8,10 +8,7 @@ use gongwen_domain::WrittenDate;
 
 /// Today in Beijing time.
 pub fn today() -> WrittenDate {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    gongwen_domain::calendar::beijing_date(secs)
+    gongwen_desk::clock::today()
 }
 
 /// The file name the window sent, URI-encoded so that any name survives an

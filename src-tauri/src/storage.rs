@@ -6,7 +6,6 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use gongwen_domain::calendar::iso8601_utc;
 use gongwen_engine::ModelState;
 use gongwen_store::{
     Credentials, Key, Keyring, NewKey, RestoreReport, Store, StoreError, database_path, key_source,
@@ -37,10 +36,7 @@ pub struct Storage {
 }
 
 pub fn now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    iso8601_utc(secs)
+    gongwen_desk::clock::now()
 }
 
 fn status_of(result: &Result<Store, StoreError>) -> StorageStatus {

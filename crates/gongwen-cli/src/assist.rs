@@ -12,7 +12,7 @@ use gongwen_assist::{
     polish::{Op, Polished},
     summary::{self, Summary, SummaryConfig},
 };
-use gongwen_domain::{DocKind, Document, WrittenDate};
+use gongwen_domain::{DocKind, Document};
 use gongwen_engine::{ContextConfig, Engine, ModelInfo};
 
 use crate::{
@@ -125,14 +125,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Failure> {
     serde_json::to_string_pretty(value).map_err(|e| Failure::new("internal", e.to_string()))
 }
 
-/// Today in Beijing time, the date a 公文 is written on.
-fn today() -> Option<WrittenDate> {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some(gongwen_domain::calendar::beijing_date(now.as_secs()))
-}
-
 fn elements_from(path: &PathBuf) -> Result<Document, Failure> {
     let bytes = std::fs::read(path)
         .map_err(|e| Failure::new("io", format!("无法读取 {}：{e}", path.display())))?;
@@ -160,7 +152,7 @@ pub fn draft(args: DraftArgs) -> Result<ExitCode, Failure> {
     if let Some(path) = &args.from_json {
         request.elements = elements_from(path)?;
     }
-    request.date = today();
+    request.date = Some(gongwen_desk::clock::today());
     request.creative = !args.greedy;
     request.max_tokens = args.max_tokens;
     let mut notices = Vec::new();

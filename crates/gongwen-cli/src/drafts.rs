@@ -6,7 +6,7 @@ use std::{
 };
 
 use clap::Subcommand;
-use gongwen_domain::{calendar::iso8601_utc, structure, to_plain_text};
+use gongwen_domain::{structure, to_plain_text};
 use gongwen_store::{
     Credentials, Key, KeySource, NewKey, Store, StoreError, change_key, data_dir_from_env,
     database_path, key_source,
@@ -113,10 +113,7 @@ impl From<StoreError> for Failure {
 }
 
 pub fn now() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    iso8601_utc(secs)
+    gongwen_desk::clock::now()
 }
 
 /// The passphrase given on a file descriptor (`--passphrase-fd N`).

@@ -4,6 +4,7 @@
 //!
 //! - `assist`: drafting and polishing with the model or the fallback, for
 //!   both front ends.
+//! - `clock`: the one reading of the system clock.
 //! - `form`: the element form the user edits (every element a string, the
 //!   body as the editor's text) and its exact conversion to a `Document`.
 //! - `check`: proofreading the whole document with each finding traced back
@@ -23,6 +24,7 @@
 
 pub mod assist;
 pub mod check;
+pub mod clock;
 pub mod config;
 pub mod diff;
 pub mod drafting;
