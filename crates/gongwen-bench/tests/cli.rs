@@ -5,24 +5,31 @@
 
 use std::{
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Command,
 };
 
 use gongwen_domain::structure;
 use gongwen_formats::export_docx;
 
-fn bench(args: &[&str]) -> Output {
+/// Runs `gongwen-bench ARGS`, which must succeed; its stdout.
+fn bench(args: &[&str]) -> String {
     let models = std::env::var_os("GONGWEN_MODELS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
             PathBuf::from(std::env::var_os("HOME").unwrap()).join(".cache/gongwen/models")
         });
-    Command::new(env!("CARGO_BIN_EXE_gongwen-bench"))
+    let out = Command::new(env!("CARGO_BIN_EXE_gongwen-bench"))
         .args(args)
         .env("GONGWEN_MODELS", &models)
         .env("GONGWEN_HOME", models.join("no-store-here"))
         .output()
-        .unwrap()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
 }
 
 #[test]
@@ -34,13 +41,7 @@ fn bench_spelling_reports_sentence_level_figures() {
         "1\t进一步完善退出机智。\t进一步完善退出机制。\n0\t请认真贯彻落实。\t请认真贯彻落实。\n",
     )
     .unwrap();
-    let out = bench(&["spelling", file.to_str().unwrap(), "--model", "test"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = bench(&["spelling", file.to_str().unwrap(), "--model", "test"]);
     let last: Vec<&str> = stdout.lines().last().unwrap().split(' ').collect();
     assert_eq!(last[0], "spelling");
     assert_eq!(last[1], "precision");
@@ -50,13 +51,7 @@ fn bench_spelling_reports_sentence_level_figures() {
 
 #[test]
 fn bench_proofread_ends_with_chars_per_second() {
-    let out = bench(&["proofread", "--runs", "2"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = bench(&["proofread", "--runs", "2"]);
     let last = stdout.lines().last().unwrap();
     let rate: f64 = last
         .strip_prefix("proofread chars/s ")
@@ -68,13 +63,7 @@ fn bench_proofread_ends_with_chars_per_second() {
 
 #[test]
 fn bench_store_ends_with_ratios_against_plain_sqlite() {
-    let out = bench(&["store", "--saves", "5"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = bench(&["store", "--saves", "5"]);
     let last: Vec<&str> = stdout.lines().last().unwrap().split(' ').collect();
     assert_eq!(last[..2], ["store/plain", "save-p50"], "{stdout}");
     assert_eq!(last[3], "save-p99", "{stdout}");
@@ -87,13 +76,7 @@ fn bench_store_ends_with_ratios_against_plain_sqlite() {
 /// made from our own export.
 #[test]
 fn bench_docx_and_pdf_end_with_ratios_against_outside_programs() {
-    let out = bench(&["docx", "--runs", "1"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = bench(&["docx", "--runs", "1"]);
     let last = stdout.lines().last().unwrap();
     let ratio: f64 = last
         .strip_prefix("docx/libreoffice time ")
@@ -119,13 +102,7 @@ fn bench_docx_and_pdf_end_with_ratios_against_outside_programs() {
         .unwrap();
     assert!(converted.status.success());
     let pdf = dir.path().join("notice.pdf");
-    let out = bench(&["pdf", pdf.to_str().unwrap(), "--runs", "1"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = bench(&["pdf", pdf.to_str().unwrap(), "--runs", "1"]);
     let fields: Vec<&str> = stdout.lines().last().unwrap().split(' ').collect();
     assert_eq!(fields[..2], ["pdf/pdftotext", "time"], "{stdout}");
     assert_eq!(fields[3], "accuracy");

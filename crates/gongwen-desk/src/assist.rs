@@ -74,37 +74,23 @@ mod tests {
     fn without_a_model_a_draft_is_the_skeleton_and_says_why() {
         let mut request = DraftRequest::new(DocKind::Notice, "做好防汛值守");
         request.elements.title = "关于布署防汛值守工作的通知".into();
-        let options = Options::default();
-        let drafted = draft(
-            &request,
-            Err("未安装模型".into()),
-            &options,
-            &mut |_| Flow::Continue,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(drafted.notices[0], "未安装模型，先给出通知的框架");
-        assert!(
-            drafted.findings.iter().any(|f| f.rule == "typo.misused"),
-            "{:?}",
-            drafted.findings
-        );
+        let misused_found = |options: &Options| {
+            let drafted = draft(
+                &request,
+                Err("未安装模型".into()),
+                options,
+                &mut |_| Flow::Continue,
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(drafted.notices[0], "未安装模型，先给出通知的框架");
+            drafted.findings.iter().any(|f| f.rule == "typo.misused")
+        };
+        assert!(misused_found(&Options::default()));
         // The unit's ignore list holds in the draft's findings too.
-        let options = Options {
+        assert!(!misused_found(&Options {
             ignore: vec!["布署".into()],
             ..Options::default()
-        };
-        let drafted = draft(
-            &request,
-            Err("未安装模型".into()),
-            &options,
-            &mut |_| Flow::Continue,
-        )
-        .unwrap_or_else(|e| panic!("{e}"));
-        assert!(
-            !drafted.findings.iter().any(|f| f.rule == "typo.misused"),
-            "{:?}",
-            drafted.findings
-        );
+        }));
     }
 
     #[test]
