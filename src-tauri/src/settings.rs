@@ -206,12 +206,7 @@ pub fn create_backup(state: State<'_, AppState>, passphrase: String) -> Answer<B
     let dir = files::export_dir();
     std::fs::create_dir_all(&dir)
         .map_err(|e| ApiError::new("backup-io", format!("无法创建 {}：{e}", dir.display())))?;
-    let stamp: String = now()
-        .chars()
-        .filter(char::is_ascii_digit)
-        .take(12)
-        .collect();
-    let path = dir.join(format!("公文助手备份-{stamp}.gwbak"));
+    let path = dir.join(gongwen_desk::backup::file_name(&now()));
     let report = state
         .storage
         .with(|store| store.backup(&path, &passphrase, &now()))?;
@@ -252,9 +247,13 @@ pub fn restore_backup(
         .restore(&incoming, passphrase.as_ref().map(|p| p.as_str()));
     let _ = std::fs::remove_file(&incoming);
     let report = result?;
-    let _ = state
-        .storage
-        .with(|store| store.record(&now(), "restore-backup", "由所选备份文件恢复"));
+    let _ = state.storage.with(|store| {
+        store.record(
+            &now(),
+            "restore-backup",
+            &gongwen_desk::backup::restore_entry(None),
+        )
+    });
     Ok(BackupDone {
         path: String::new(),
         drafts: report.drafts,

@@ -393,7 +393,7 @@ pub fn backup(command: BackupCommand) -> Result<ExitCode, Failure> {
             store.record(
                 &now(),
                 "restore-backup",
-                &format!("由 {} 恢复", file.display()),
+                &gongwen_desk::backup::restore_entry(Some(&file)),
             )?;
             println!(
                 "已从 {} 恢复：{} 份草稿，{} 个修订",

@@ -4,6 +4,7 @@
 //!
 //! - `assist`: drafting and polishing with the model or the fallback, for
 //!   both front ends.
+//! - `backup`: a backup's file name and a restore's audit entry.
 //! - `clock`: the one reading of the system clock.
 //! - `form`: the element form the user edits (every element a string, the
 //!   body as the editor's text) and its exact conversion to a `Document`.
@@ -23,6 +24,7 @@
 //!   unit's own alike documents from the store, then the built-in 范文).
 
 pub mod assist;
+pub mod backup;
 pub mod check;
 pub mod clock;
 pub mod config;
