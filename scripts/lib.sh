@@ -174,3 +174,83 @@ gongwen_cli() {
   build_cli
   "$CARGO_TARGET_DIR/debug/gongwen" "$@"
 }
+
+# arm64 (信创 desktops: 飞腾, 鲲鹏) is cross-built on amd64 Debian 12: the
+# aarch64 GCC for C/C++ and linking, and an arm64 Debian root as the sysroot
+# that holds the arm64 headers, libraries and pkg-config files (WebKitGTK's
+# -dev packages cannot be co-installed as :arm64 beside the amd64 ones: their
+# gobject-introspection is not multi-arch). The root is made once with
+# debootstrap under qemu-user-static and cached; keyed by its package list.
+ARM64_TRIPLE=aarch64-unknown-linux-gnu
+ARM64_SYSROOT_PACKAGES=(libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libxdo-dev libdbus-1-dev
+  libc6-dev libstdc++-12-dev libgomp1)
+
+# Runs "$@" inside the Debian root $1 with /proc and /dev, as apt needs.
+in_root() {
+  local root=$1
+  shift
+  unshare --mount --fork -- bash -c 'root=$1; shift
+    mount -t proc proc "$root/proc" && mount --bind /dev "$root/dev" && exec chroot "$root" "$@"' \
+    in-root "$root" "$@"
+}
+
+# Makes a Debian 12 root for ARCH holding PACKAGES (their Depends through apt
+# inside the root, which orders the configuration that debootstrap --include
+# gets wrong for desktop libraries) and leaves it as a tarball at OUT.
+# Usage: debian_root ARCH OUT PACKAGES…
+debian_root() {
+  local arch=$1 out=$2
+  shift 2
+  local dir
+  dir=$(mktemp -d "${TMPDIR:-/tmp}/gongwen-root.XXXXXX")
+  debootstrap --arch="$arch" --variant=minbase bookworm "$dir" http://deb.debian.org/debian >&2
+  cp /etc/resolv.conf "$dir/etc/resolv.conf"
+  printf '#!/bin/sh\nexit 101\n' > "$dir/usr/sbin/policy-rc.d"
+  chmod +x "$dir/usr/sbin/policy-rc.d"
+  in_root "$dir" apt-get update -qq >&2
+  in_root "$dir" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "$@" >&2
+  in_root "$dir" apt-get clean >&2
+  rm -f "$dir/usr/sbin/policy-rc.d"
+  mkdir -p "$(dirname "$out")"
+  tar -C "$dir" -cf "$out.partial" . && mv "$out.partial" "$out"
+  rm -rf "$dir"
+}
+
+# Sets up the cross toolchain and exports what cargo, cc-rs, CMake (llama.cpp),
+# bindgen and pkg-config need to build for arm64. Idempotent.
+arm64_cross_env() {
+  install_packages debootstrap qemu-user-static binfmt-support gcc-aarch64-linux-gnu \
+    g++-aarch64-linux-gnu
+  [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] \
+    || die "qemu-user-static 未在内核中注册 aarch64（binfmt_misc），无法准备 arm64 根目录"
+  rustup target list --installed | grep -qx "$ARM64_TRIPLE" || rustup target add "$ARM64_TRIPLE" >&2
+  local key
+  key=$(printf '%s ' bookworm "${ARM64_SYSROOT_PACKAGES[@]}" | sha256sum | cut -c1-16)
+  ARM64_SYSROOT=$HOME/.cache/gongwen/sysroot-arm64-$key
+  if [ ! -f "$ARM64_SYSROOT/.complete" ]; then
+    say "准备 arm64 系统根目录（debootstrap + qemu，仅第一次，约 10 分钟）"
+    local tar=$HOME/.cache/gongwen/debroot/sysroot-arm64-$key.tar
+    [ -f "$tar" ] || debian_root arm64 "$tar" "${ARM64_SYSROOT_PACKAGES[@]}"
+    rm -rf "$ARM64_SYSROOT" && mkdir -p "$ARM64_SYSROOT"
+    tar -C "$ARM64_SYSROOT" -xf "$tar" && rm -f "$tar"
+    # Absolute links (libdbus-1.so → /lib/…) would point into this machine's
+    # own root: made relative, or the linker falls back to static archives.
+    find "$ARM64_SYSROOT" -type l -lname '/*' -print0 | while IFS= read -r -d '' link; do
+      ln -sfn "$(realpath -m --relative-to="$(dirname "$link")" "$ARM64_SYSROOT$(readlink "$link")")" "$link"
+    done
+    touch "$ARM64_SYSROOT/.complete"
+  fi
+  local lib=$ARM64_SYSROOT/usr/lib/aarch64-linux-gnu sysroot=--sysroot=$ARM64_SYSROOT
+  export CC_aarch64_unknown_linux_gnu=aarch64-linux-gnu-gcc
+  export CXX_aarch64_unknown_linux_gnu=aarch64-linux-gnu-g++
+  export AR_aarch64_unknown_linux_gnu=aarch64-linux-gnu-ar
+  export CFLAGS_aarch64_unknown_linux_gnu=$sysroot CXXFLAGS_aarch64_unknown_linux_gnu=$sysroot
+  export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
+  # The libraries' own dependencies are found through the sysroot's paths.
+  export CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_RUSTFLAGS="-C link-arg=$sysroot -C link-arg=-Wl,-rpath-link,$lib"
+  export BINDGEN_EXTRA_CLANG_ARGS_aarch64_unknown_linux_gnu=$sysroot
+  export PKG_CONFIG_ALLOW_CROSS=1 PKG_CONFIG_SYSROOT_DIR=$ARM64_SYSROOT
+  export PKG_CONFIG_LIBDIR=$lib/pkgconfig:$ARM64_SYSROOT/usr/share/pkgconfig
+  export PKG_CONFIG_PATH=
+}

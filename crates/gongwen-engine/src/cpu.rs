@@ -125,9 +125,17 @@ impl CpuLevel {
     }
 
     /// What the model status calls this binary's kernels: its level's name,
-    /// or the architecture's elsewhere.
+    /// on ARM64 the architecture llama-cpp-sys-2 compiles for (ARMv8-A with
+    /// NEON, which every ARM64 desktop CPU has), or the architecture's name.
     pub fn built_name() -> &'static str {
-        CpuLevel::built().map_or(std::env::consts::ARCH, CpuLevel::name)
+        CpuLevel::built().map_or(
+            if cfg!(target_arch = "aarch64") {
+                "armv8-a"
+            } else {
+                std::env::consts::ARCH
+            },
+            CpuLevel::name,
+        )
     }
 
     /// The level a test asked for with [`CPU_LEVEL_ENV`], if any.
