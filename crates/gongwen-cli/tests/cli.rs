@@ -231,6 +231,8 @@ fn the_engine_measures_its_speed_inside_a_worker() {
     // The binary's own build (.cargo/config.toml).
     let own = if cfg!(target_arch = "x86_64") {
         "x86-64-v3"
+    } else if cfg!(target_arch = "aarch64") {
+        "armv8-a"
     } else {
         std::env::consts::ARCH
     };
