@@ -52,7 +52,7 @@ if ! command -v tauri-driver >/dev/null; then
   cargo install --quiet --locked --root "$TOOLS_DIR" tauri-driver --version '^2'
 fi
 cargo build --quiet -p gongwen-app
-GONGWEN_APP="$CARGO_TARGET_DIR/debug/gongwen-app" \
+GONGWEN_APP="$CARGO_TARGET_DIR/debug/gongwen-app" GONGWEN_CLI="$CARGO_TARGET_DIR/debug/gongwen" \
   GONGWEN_E2E_OUT="$CARGO_TARGET_DIR/e2e" GONGWEN_E2E_AIRGAP=1 \
   airgapped xvfb-run -a -s "-screen 0 1440x900x24" node --test --test-concurrency=1 tests/e2e/
 

@@ -20,10 +20,11 @@ use gongwen_domain::DocKind;
 use gongwen_engine::{Engine, ModelState};
 use serde::Serialize;
 use tauri::ipc::Channel;
+use ts_rs::TS;
 
 /// A draft as the AI panel offers it: the whole form the model proposes,
 /// what the checks found, and how fast it came.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct DraftSuggestion {
     pub mode: Mode,
     pub form: DraftForm,
@@ -42,7 +43,7 @@ pub struct DraftSuggestion {
     pub tokens_per_second: f64,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobEvent {
     /// Text as the model writes it.
@@ -275,6 +276,7 @@ pub fn start_polish(
     engine: Arc<Engine>,
     text: String,
     style: String,
+    options: gongwen_proofread::Options,
     channel: Channel<JobEvent>,
 ) -> u64 {
     spawn(jobs, channel, move |channel, stop| {
@@ -287,6 +289,7 @@ pub fn start_polish(
                 .as_ref()
                 .map(|m| m as &dyn TextModel)
                 .map_err(Clone::clone),
+            &options,
             &mut |t| stream.on_text(t),
         );
         match polished {

@@ -349,7 +349,14 @@ pub fn polish_text(
     style: String,
     on_event: Channel<JobEvent>,
 ) -> u64 {
-    assist::start_polish(&state.jobs, state.engine.clone(), text, style, on_event)
+    assist::start_polish(
+        &state.jobs,
+        state.engine.clone(),
+        text,
+        style,
+        unit_options(&state),
+        on_event,
+    )
 }
 
 /// Summarizes the open document (points citing their paragraphs, and the

@@ -6,14 +6,16 @@ use std::collections::BTreeMap;
 use gongwen_domain::{DocKind, Element, Presence};
 use gongwen_engine::ModelState;
 use serde::Serialize;
+use ts_rs::TS;
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct AppInfo {
     pub version: &'static str,
     /// The 15 文种 in statutory order, for the 新建 menu.
     pub doc_kinds: Vec<&'static str>,
     /// Per 文种, which elements it requires, may carry, or does not use:
     /// the element form shows the fields accordingly.
+    #[ts(type = "Record<string, Record<Element, Presence>>")]
     pub kind_elements: BTreeMap<&'static str, BTreeMap<Element, Presence>>,
     pub storage: StorageStatus,
     /// Where exports are written.
@@ -39,7 +41,7 @@ impl AppInfo {
 }
 
 /// The draft store as the status bar shows it.
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum StorageStatus {
     /// Open: SQLCipher-encrypted on disk.
@@ -54,8 +56,9 @@ pub enum StorageStatus {
     },
 }
 
-#[derive(Clone, Serialize)]
+#[derive(Clone, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(rename = "ModelState")]
 pub enum ModelStateDto {
     Missing {
         file: String,
@@ -70,8 +73,11 @@ pub enum ModelStateDto {
     Ready {
         name: String,
         display_name: String,
+        #[ts(type = "number")]
         n_params: u64,
+        #[ts(type = "number")]
         load_ms: u64,
+        #[ts(type = "number")]
         verify_ms: u64,
         /// The CPU level of the llama.cpp kernels in use (`x86-64-v4`).
         kernels: String,
@@ -113,7 +119,7 @@ impl From<&ModelState> for ModelStateDto {
 
 /// Every failing command answers with this: a code for the UI's logic and
 /// a plain-Chinese message for the user.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct ApiError {
     pub code: String,
     pub message: String,
@@ -153,29 +159,33 @@ impl From<gongwen_formats::FormatError> for ApiError {
 }
 
 /// A draft as the editor opens it.
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct OpenedDraft {
+    #[ts(type = "number")]
     pub id: i64,
     pub form: gongwen_desk::DraftForm,
     pub history: Vec<gongwen_store::RevisionSummary>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct Saved {
+    #[ts(type = "number")]
     pub id: i64,
+    #[ts(type = "number")]
     pub revision: i64,
     pub field_problems: Vec<gongwen_desk::FieldProblem>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct RevisionView {
+    #[ts(type = "number")]
     pub revision: i64,
     pub form: gongwen_desk::DraftForm,
     /// From this revision to the latest.
     pub diff: Vec<gongwen_desk::DiffOp>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct Imported {
     pub form: gongwen_desk::DraftForm,
     /// The 文种 was read from the title (else 通知 was assumed).
@@ -185,8 +195,106 @@ pub struct Imported {
     pub hidden: usize,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct Exported {
     pub path: String,
     pub bytes: usize,
+}
+
+/// The window's copy of these shapes, `ui/src/backend/types.gen.ts`, is
+/// generated from the Rust types (ts-rs), so the two cannot drift: this test
+/// fails when the file is stale and rewrites it under `UPDATE_EXPECT=1`.
+/// The UI's `tsc` then checks the window and its fake backend against it.
+#[cfg(test)]
+mod tests {
+    use ts_rs::TS;
+
+    use super::*;
+
+    #[test]
+    fn the_ui_types_are_generated_from_the_rust_types() {
+        use crate::assist::{DraftSuggestion, JobEvent};
+        use crate::settings::{AuditView, BackupDone, KnownModel, SettingsInfo};
+        use gongwen_assist::{By, Mode, draft::ExemplarSource, draft::ExemplarUsed};
+        use gongwen_desk::{
+            AppConfig, Checked, DiffOp, DraftFilter, DraftForm, drafting::ExampleChoice,
+        };
+        use gongwen_desk::{FieldProblem, Located, Place};
+        use gongwen_domain::{DocKind, ElementIssue, Layout, Part};
+        use gongwen_proofread::{Category, Severity};
+        use gongwen_store::UnitProfile;
+        use gongwen_store::{AuditEntry, DraftSummary, Feedback, RevisionSummary, TermList};
+
+        let declarations = [
+            AppInfo::decl(),
+            StorageStatus::decl(),
+            ApiError::decl(),
+            ModelStateDto::decl(),
+            DocKind::decl(),
+            Layout::decl(),
+            Element::decl(),
+            Presence::decl(),
+            ElementIssue::decl(),
+            DraftForm::decl(),
+            FieldProblem::decl(),
+            DraftSummary::decl(),
+            RevisionSummary::decl(),
+            DraftFilter::decl(),
+            OpenedDraft::decl(),
+            Saved::decl(),
+            DiffOp::decl(),
+            RevisionView::decl(),
+            Part::decl(),
+            Category::decl(),
+            Severity::decl(),
+            Located::decl(),
+            Checked::decl(),
+            Imported::decl(),
+            Exported::decl(),
+            ExemplarSource::decl(),
+            ExampleChoice::decl(),
+            ExemplarUsed::decl(),
+            Mode::decl(),
+            By::decl(),
+            DraftSuggestion::decl(),
+            gongwen_assist::polish::Polished::decl(),
+            gongwen_assist::summary::Point::decl(),
+            gongwen_assist::tasks::Task::decl(),
+            gongwen_assist::summary::Rejected::decl(),
+            gongwen_assist::summary::Section::decl(),
+            gongwen_assist::summary::Summary::decl(),
+            Place::decl(),
+            gongwen_formats::PreviewFont::decl(),
+            gongwen_formats::PreviewAlign::decl(),
+            gongwen_formats::PreviewRule::decl(),
+            gongwen_formats::PreviewLine::decl(),
+            gongwen_formats::PreviewPage::decl(),
+            gongwen_formats::Preview::decl(),
+            JobEvent::decl(),
+            Feedback::decl(),
+            UnitProfile::decl(),
+            AppConfig::decl(),
+            KnownModel::decl(),
+            SettingsInfo::decl(),
+            TermList::decl(),
+            AuditEntry::decl(),
+            AuditView::decl(),
+            BackupDone::decl(),
+        ];
+        let mut text = String::from(
+            "// Generated from the Rust types by `cargo test -p gongwen-app` \
+             (src-tauri/src/dto.rs);\n// do not edit: change the Rust type and run \
+             it with UPDATE_EXPECT=1.\n\n",
+        );
+        for declaration in declarations {
+            text.push_str("export ");
+            text.push_str(&declaration);
+            text.push_str("\n\n");
+        }
+        // Fields a finding or a problem can point at: the form's text fields.
+        text.push_str(
+            "export type FormField = Exclude<keyof DraftForm, \"kind\" | \"layout\" | \"sealed\">;\n",
+        );
+        expect_test::expect_file!["../../ui/src/backend/types.gen.ts"].assert_eq(&text);
+    }
 }

@@ -10,6 +10,7 @@ use gongwen_models::Manifest;
 use gongwen_store::{AuditEntry, TermList, UnitProfile};
 use serde::Serialize;
 use tauri::State;
+use ts_rs::TS;
 use zeroize::Zeroizing;
 
 use crate::{AppState, dto::ApiError, files, storage::now};
@@ -37,18 +38,19 @@ fn save_config(data_dir: &std::path::Path, config: &AppConfig) -> Answer<()> {
         .map_err(|e| ApiError::new("settings-write", format!("无法保存设置：{e}")))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct KnownModel {
     pub name: String,
     pub display_name: String,
     pub file: String,
+    #[ts(type = "number")]
     pub size_bytes: u64,
     /// The file is in the models folder with the manifest's size (its
     /// SHA-256 is checked when it loads).
     pub present: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct SettingsInfo {
     pub profile: UnitProfile,
     pub custom_terms: Vec<String>,
@@ -147,7 +149,7 @@ pub fn remove_term(
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct AuditView {
     /// Newest first, at most `AUDIT_SHOWN`.
     pub entries: Vec<AuditEntry>,
@@ -188,11 +190,14 @@ pub fn audit_log(state: State<'_, AppState>) -> Answer<AuditView> {
     })
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, TS)]
 pub struct BackupDone {
     pub path: String,
+    #[ts(type = "number")]
     pub drafts: i64,
+    #[ts(type = "number")]
     pub revisions: i64,
+    #[ts(type = "number")]
     pub bytes: u64,
     /// Where a restore kept the store it replaced.
     pub safety_copy: Option<String>,

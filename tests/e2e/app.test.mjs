@@ -19,8 +19,10 @@ import { after, before, test } from "node:test";
 import { Session, startDriver } from "./webdriver.mjs";
 
 const app = process.env.GONGWEN_APP;
+const cli = process.env.GONGWEN_CLI;
 const out = process.env.GONGWEN_E2E_OUT;
 assert.ok(app, "GONGWEN_APP must name the built gongwen-app binary");
+assert.ok(cli, "GONGWEN_CLI must name the built gongwen command-line binary");
 assert.ok(out, "GONGWEN_E2E_OUT must name a folder for screenshots");
 
 const CTRL = "\uE009";
@@ -33,6 +35,9 @@ let driver;
 let session;
 let home;
 const exportDir = mkdtempSync(join(tmpdir(), "gongwen-e2e-export-"));
+const PASSPHRASE = "端到端测试口令";
+/** Where the window exported the notice. */
+let exported;
 const startups = [];
 
 async function launch() {
@@ -73,7 +78,7 @@ before(async () => {
     ...process.env,
     GONGWEN_MODEL: "test",
     GONGWEN_HOME: home,
-    GONGWEN_PASSPHRASE: "端到端测试口令",
+    GONGWEN_PASSPHRASE: PASSPHRASE,
     GONGWEN_EXPORT_DIR: exportDir,
   };
   driver = await startDriver({ port, env });
@@ -325,6 +330,7 @@ test("export writes a GB/T 9704 .docx that imports back with the same text", asy
   const path = notice.replace(/^已导出到\s*/, "").trim();
   assert.ok(path.startsWith(exportDir), path);
   assert.ok(existsSync(path), `${path} exists`);
+  exported = path;
   await session.type("#import-file", path);
   await session.until(async () => (await session.innerText("#notice")).startsWith("已导入"), 30_000, "the import notice");
   assert.equal(await session.property("#field-title", "value"), TITLE);
@@ -334,6 +340,29 @@ test("export writes a GB/T 9704 .docx that imports back with the same text", asy
   assert.match(body, /二、加强隐患排查/);
   // The import is a draft of its own now: two in the list.
   await session.until(() => session.count("#draft-list li").then((n) => n === 2), 10_000, "the imported draft in the list");
+});
+
+test("the command line, on the window's store, exports the same notice to the same pages and logs it alike", async () => {
+  // Both front ends are adapters over one application layer: the same
+  // draft must come out the same, whichever of them the user runs.
+  const env = { ...process.env, GONGWEN_HOME: home, GONGWEN_PASSPHRASE: PASSPHRASE };
+  const drafts = JSON.parse(execFileSync(cli, ["drafts", "list", "--json"], { env }).toString());
+  // The notice the window wrote is the first draft of that title (its
+  // import above is a later one).
+  const [notice] = drafts.filter((d) => d.title === TITLE).sort((a, b) => a.id - b.id);
+  assert.ok(notice, `the notice among ${JSON.stringify(drafts)}`);
+  const byCli = join(exportDir, "命令行导出.docx");
+  execFileSync(cli, ["export", String(notice.id), "-o", byCli], { env });
+  const documentXml = (file) =>
+    execFileSync("python3", ["-c", "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('word/document.xml').decode())", file]).toString();
+  assert.ok(exported, "the window's export above");
+  assert.equal(documentXml(byCli), documentXml(exported));
+  const log = JSON.parse(execFileSync(cli, ["audit", "list", "--json"], { env }).toString());
+  const exports = log.filter((e) => e.action === "export").map((e) => e.detail);
+  assert.deepEqual(exports.slice(-2), [
+    `导出草稿 ${notice.id} 《${TITLE}》到 ${exported}`,
+    `导出草稿 ${notice.id} 《${TITLE}》到 ${byCli}`,
+  ]);
 });
 
 /** The window's process (not its model worker, not WebKit's helpers). */

@@ -23,6 +23,7 @@ use gongwen_domain::{
 };
 use gongwen_proofread::Finding;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::{
     AssistError, Completed, Completion, Finish, Flow, Mode, ModelError, Prompt, TextModel, prompts,
@@ -126,7 +127,7 @@ pub enum DraftEvent<'a> {
 }
 
 /// An example as the result names it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ExemplarUsed {
     pub source: ExemplarSource,
     pub title: String,

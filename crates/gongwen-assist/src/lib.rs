@@ -25,9 +25,10 @@ pub mod think;
 pub use model::{Completed, Completion, Finish, Flow, ModelError, Prompt, TextModel};
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Which path produced a result: the user must be able to tell.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// The local model wrote it (and it passed the checks).
@@ -41,7 +42,7 @@ pub enum Mode {
 }
 
 /// Who wrote one item of a result.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum By {
     Model,

@@ -4,22 +4,27 @@
 //! invent a fact (every number, name and title must come from the
 //! selection) or talk about the task are cut; an answer that still fails is
 //! written once more, sampled, and if that fails too nothing is offered.
-//! Without a model, the proofreading rules' own fixes are the suggestion.
+//! Without a model, the proofreading rules' own fixes are the suggestion,
+//! as the unit's term and ignore lists allow.
 
+use gongwen_proofread::Options;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
+use ts_rs::TS;
 
 use crate::{AssistError, Completion, Flow, Mode, TextModel, facts, guard, prompts, rubric};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "op", content = "text", rename_all = "snake_case")]
+#[ts(rename = "DiffOp")]
 pub enum Op {
     Equal(String),
     Insert(String),
     Delete(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "PolishSuggestion")]
 pub struct Polished {
     pub mode: Mode,
     /// 润色, 精简, 扩写 or 公文语体.
@@ -28,7 +33,7 @@ pub struct Polished {
     pub suggestion: String,
     pub ops: Vec<Op>,
     /// What the user should look at before accepting.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
     pub generated_tokens: usize,
     pub tokens_per_second: f64,
@@ -52,8 +57,8 @@ pub fn diff(original: &str, suggestion: &str) -> Vec<Op> {
 }
 
 /// The rules' fixes, accepted all at once, as the suggestion.
-pub fn by_rules(text: &str, style: &str) -> Polished {
-    let findings = gongwen_proofread::check(text);
+pub fn by_rules(text: &str, style: &str, options: &Options) -> Polished {
+    let findings = gongwen_proofread::check_with(text, options);
     let suggestion = gongwen_proofread::apply(text, &findings);
     Polished {
         mode: Mode::Rules,
@@ -74,6 +79,7 @@ pub fn polish(
     text: &str,
     style: &str,
     model: &dyn TextModel,
+    options: &Options,
     on_text: &mut dyn FnMut(&str) -> Flow,
 ) -> Result<Polished, AssistError> {
     let text = text.trim();
@@ -114,7 +120,7 @@ pub fn polish(
         let done = match model.complete(&request, on_text) {
             Ok(done) => done,
             Err(e) if e.is_unavailable() => {
-                let mut p = by_rules(text, style);
+                let mut p = by_rules(text, style, options);
                 p.warnings.insert(0, format!("模型不可用（{e}）"));
                 return Ok(p);
             }
@@ -256,9 +262,25 @@ mod tests {
 
     #[test]
     fn rules_mode_applies_the_rule_fixes() {
-        let p = by_rules("截止2026年3月1日,共完成检查32次。", "润色");
+        let p = by_rules(
+            "截止2026年3月1日,共完成检查32次。",
+            "润色",
+            &Options::default(),
+        );
         assert_eq!(p.mode, Mode::Rules);
         assert_ne!(p.suggestion, p.original);
         assert!(p.ops.iter().any(|o| matches!(o, Op::Insert(_))));
+    }
+
+    #[test]
+    fn rules_mode_leaves_what_the_unit_ignores() {
+        let text = "截止2026年3月1日,共完成检查32次。";
+        let options = Options {
+            ignore: vec!["截止".to_owned()],
+            ..Options::default()
+        };
+        let p = by_rules(text, "润色", &options);
+        assert!(p.suggestion.starts_with("截止2026年"), "{}", p.suggestion);
+        assert_ne!(p.suggestion, p.original, "the comma is still mended");
     }
 }

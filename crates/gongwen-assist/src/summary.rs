@@ -19,6 +19,7 @@ use std::{collections::HashMap, ops::Range, sync::LazyLock};
 
 use regex::Regex;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::{
     By, Completion, Finish, Flow, Mode, ModelError, Prompt, TextModel, facts, guard, prompts,
@@ -58,41 +59,42 @@ impl Default for SummaryConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "SummaryPoint")]
 pub struct Point {
     pub text: String,
     /// Indices into `Summary::paragraphs`.
     pub sources: Vec<usize>,
     pub by: By,
     /// The model cited other paragraphs; these are the ones that hold it.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sources_corrected: bool,
 }
 
 /// A point or task the model wrote that did not pass the checks: never
 /// shown as fact.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Rejected {
     pub text: String,
     pub sources: Vec<usize>,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Summary {
     pub mode: Mode,
     pub paragraphs: Vec<String>,
     pub points: Vec<Point>,
     pub tasks: Vec<Task>,
     /// Model output that failed verification (for the curious, not as fact).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub rejected: Vec<Rejected>,
     /// Paragraphs that read like instructions to a model: kept as content,
     /// never used as a source.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub suspicious: Vec<usize>,
     /// Plain Chinese notes for the user (fallbacks, discarded output).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<String>,
     /// The document's top-level sections, for showing the points section
     /// by section (empty for a document without them).
@@ -103,7 +105,7 @@ pub struct Summary {
 
 /// A top-level section: its heading paragraph and the paragraphs up to the
 /// next one (indices into `Summary::paragraphs`).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Section {
     pub heading: usize,
     pub paragraphs: Range<usize>,

@@ -7,10 +7,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::{By, facts, summary::split_sentences};
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
+#[ts(rename = "SummaryTask")]
 pub struct Task {
     pub task: String,
     pub deadline: Option<String>,

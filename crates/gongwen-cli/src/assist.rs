@@ -365,6 +365,7 @@ pub fn polish(args: PolishArgs) -> Result<ExitCode, Failure> {
             .as_ref()
             .map(|m| m as &dyn TextModel)
             .map_err(ToString::to_string),
+        &crate::terms::options_from_store(),
         &mut |_| Flow::Continue,
     )
     .map_err(assist_failure)?;

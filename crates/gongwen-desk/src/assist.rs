@@ -38,25 +38,26 @@ pub fn draft(
 }
 
 /// Polishes `text` in `style` with the model, or takes the proofreading
-/// rules' fixes saying why; a style that does not exist is refused either
-/// way.
+/// rules' fixes (as the unit's term lists allow) saying why; a style that
+/// does not exist is refused either way.
 pub fn polish(
     text: &str,
     style: &str,
     model: Available<'_>,
+    options: &Options,
     on_text: &mut dyn FnMut(&str) -> Flow,
 ) -> Result<Polished, AssistError> {
     if !polish_modes().iter().any(|m| m.name == style) {
         return Err(AssistError::UnknownMode(style.to_owned()));
     }
     match model {
-        Ok(model) => polish::polish(text, style, model, on_text),
+        Ok(model) => polish::polish(text, style, model, options, on_text),
         Err(why) => {
             let text = text.trim();
             if text.is_empty() {
                 return Err(AssistError::EmptyInput);
             }
-            let mut rules = polish::by_rules(text, style);
+            let mut rules = polish::by_rules(text, style, options);
             rules
                 .warnings
                 .insert(0, format!("{why}，仅按校对规则给出修改"));
@@ -99,6 +100,7 @@ mod tests {
             "截止2026年3月1日,共完成检查32次。",
             "润色",
             Err("模型仍在加载".into()),
+            &Options::default(),
             &mut |_| Flow::Continue,
         )
         .unwrap_or_else(|e| panic!("{e}"));
@@ -108,6 +110,7 @@ mod tests {
             "正文。",
             "写诗",
             Err("未安装模型".into()),
+            &Options::default(),
             &mut |_| Flow::Continue,
         );
         assert!(matches!(unknown, Err(AssistError::UnknownMode(_))));

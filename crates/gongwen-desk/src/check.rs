@@ -9,11 +9,13 @@ use gongwen_proofread::{
     spelling::{self, Correction},
 };
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::form::{DraftForm, FieldProblem};
 
 /// A finding where the user sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(rename = "Finding")]
 pub struct Located {
     pub rule: &'static str,
     pub category: Category,
@@ -25,12 +27,13 @@ pub struct Located {
     pub part: Part,
     /// The form field it is in, and its UTF-16 range there, when the flagged
     /// text can be found in that field unambiguously; a quick fix needs both.
+    #[ts(type = "FormField | null")]
     pub field: Option<&'static str>,
     pub from: Option<usize>,
     pub to: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Checked {
     pub findings: Vec<Located>,
     pub element_issues: Vec<ElementIssue>,

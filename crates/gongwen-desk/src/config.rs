@@ -3,8 +3,9 @@
 //! Not secret; kept as JSON beside the store.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AppConfig {
     /// A manifest name ("default", "test") or a path to a .gguf file.
     #[serde(default = "default_model")]
@@ -16,6 +17,7 @@ pub struct AppConfig {
     /// The SHA-256 of the file the user confirmed: the consent holds for
     /// that file only.
     #[serde(default)]
+    #[ts(optional = nullable)]
     pub consented_sha256: Option<String>,
     /// Worker threads; none = the machine's physical cores.
     #[serde(default)]

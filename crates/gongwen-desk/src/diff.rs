@@ -1,15 +1,10 @@
 //! What changed between two revisions, line by line, for the history view.
 
-use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(tag = "op", content = "text", rename_all = "snake_case")]
-pub enum DiffOp {
-    Equal(String),
-    Delete(String),
-    Insert(String),
-}
+/// One piece of a diff: the same shape as a polish suggestion's, so the
+/// window draws both with one view.
+pub use gongwen_assist::polish::Op as DiffOp;
 
 /// The lines of `old` and `new`, each kept, removed or added.
 pub fn diff_lines(old: &str, new: &str) -> Vec<DiffOp> {

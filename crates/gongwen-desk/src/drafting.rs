@@ -11,12 +11,13 @@ use gongwen_assist::draft::{
 use gongwen_domain::DocKind;
 use gongwen_store::{Store, StoreError};
 use serde::Serialize;
+use ts_rs::TS;
 
 /// How many of the unit's own documents are offered.
 pub const STORE_EXAMPLES: usize = 3;
 
 /// An example as the window lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ExampleChoice {
     pub source: ExemplarSource,
     pub title: String,

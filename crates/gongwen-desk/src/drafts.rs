@@ -4,6 +4,7 @@
 use gongwen_domain::{DocKind, DocNumber, Element, Layout, Presence, WrittenDate};
 use gongwen_store::{Store, StoreError};
 use serde::Deserialize;
+use ts_rs::TS;
 
 use crate::form::DraftForm;
 
@@ -74,13 +75,16 @@ pub fn takes_number(kind: DocKind) -> bool {
 
 /// The draft list's filter: a 文种 and a range of days (YYYY-MM-DD,
 /// inclusive) of the last change. The text query goes to the store's index.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, TS)]
 pub struct DraftFilter {
     #[serde(default)]
+    #[ts(optional)]
     pub kind: Option<String>,
     #[serde(default)]
+    #[ts(optional)]
     pub from: Option<String>,
     #[serde(default)]
+    #[ts(optional)]
     pub to: Option<String>,
 }
 

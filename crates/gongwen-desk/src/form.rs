@@ -10,8 +10,9 @@ use gongwen_domain::structure::{
 };
 use gongwen_domain::{Attendance, DocKind, Document, Layout, WrittenDate, body_block};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct DraftForm {
     pub kind: DocKind,
     pub layout: Layout,
@@ -71,8 +72,9 @@ pub struct DraftForm {
 }
 
 /// A field whose text does not read as its element.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FieldProblem {
+    #[ts(type = "FormField")]
     pub field: &'static str,
     pub message: String,
 }

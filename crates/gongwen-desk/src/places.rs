@@ -3,12 +3,13 @@
 
 use gongwen_domain::{Part, paragraphs::is_blank, plain_lines};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::{check::fields_of, form::DraftForm};
 
 /// A paragraph's place: the field it is in and, in the body, the editor's
 /// line (0-based).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Place {
     pub field: &'static str,
     pub line: Option<usize>,

@@ -3,6 +3,7 @@
 //! typed by hand.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::DocKind;
 
@@ -68,7 +69,7 @@ pub struct Document {
     pub attendance: Option<Attendance>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Layout {
     /// 文件格式.

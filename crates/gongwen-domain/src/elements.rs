@@ -4,10 +4,11 @@
 //! 纪要 carry no 署名). Drives the drafting form and the structure checks.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::{DocKind, Document};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Element {
     DocNumber,
@@ -71,7 +72,7 @@ impl Element {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {
     Required,
@@ -125,7 +126,7 @@ impl DocKind {
 
 /// An element missing where the type requires it, or present where the
 /// type does not use it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ElementIssue {
     pub element: Element,
     pub presence: Presence,

@@ -4,11 +4,13 @@
 use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// One of the 15 文种. Serialised as its Chinese name, so stored documents
 /// and the command line read the way a civil servant writes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, TS)]
 #[serde(try_from = "String", into = "&'static str")]
+#[ts(type = "string")]
 pub enum DocKind {
     Resolution,
     Decision,

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::{
     Block, Classification, DocKind, DocNumber, Document, Layout, SecrecyLevel, Urgency, WrittenDate,
@@ -491,7 +492,7 @@ fn is_issuer_mark_end(line: &str) -> bool {
 
 /// Which part of a document a line of its plain text comes from, in the
 /// order the parts are written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum Part {
     /// 份号, 密级, 紧急程度, 发文机关标志.

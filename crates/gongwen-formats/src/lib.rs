@@ -7,8 +7,8 @@ mod pdf;
 mod txt;
 
 pub use docx::{
-    ImportedDocx, MAX_DOCUMENT_XML, Preview, PreviewLine, PreviewPage, Revision, balance_title,
-    export_docx, export_docx_tracked, import_docx, preview,
+    ImportedDocx, MAX_DOCUMENT_XML, Preview, PreviewAlign, PreviewFont, PreviewLine, PreviewPage,
+    PreviewRule, Revision, balance_title, export_docx, export_docx_tracked, import_docx, preview,
 };
 
 pub use named::FileType;

@@ -5,12 +5,13 @@
 use gongwen_domain::DocNumber;
 use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::store::append_audit;
 use crate::{Store, StoreError};
 
 /// The unit the user drafts for.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct UnitProfile {
     /// 机关名称, e.g. "××市人民政府办公室".
     pub name: String,
@@ -21,7 +22,7 @@ pub struct UnitProfile {
 }
 
 /// The proofreader's word lists kept per user.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum TermList {
     /// 专用词库: names and terms of the unit that are right as written.
@@ -40,7 +41,7 @@ impl TermList {
 }
 
 /// The user's decision on one suggestion.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct Feedback {
     /// A proofreading rule id, or "model" for the model's suggestions.
     pub source: String,

@@ -4,6 +4,7 @@ use gongwen_domain::{Document, to_plain_text};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 
 use crate::{Key, StoreError, anchor, schema};
 
@@ -16,24 +17,29 @@ pub struct Store {
     pub(crate) anchor: std::path::PathBuf,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct DraftSummary {
+    #[ts(type = "number")]
     pub id: i64,
     pub kind: String,
     pub title: String,
     pub updated_at: String,
+    #[ts(type = "number")]
     pub revisions: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RevisionSummary {
+    #[ts(type = "number")]
     pub id: i64,
     pub created_at: String,
+    #[ts(type = "number")]
     pub chars: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct AuditEntry {
+    #[ts(type = "number")]
     pub id: i64,
     pub at: String,
     pub action: String,

@@ -1,319 +1,95 @@
 // The one module that talks to the Tauri shell. Everything else in the UI
 // depends on the `Backend` interface, so it can be tested against a fake.
 
-export type StorageStatus =
-  | { kind: "encrypted"; drafts: number }
-  | { kind: "locked" }
-  | { kind: "failed"; code: string; message: string };
-
-export type Presence = "required" | "optional" | "not_used";
-
-export interface AppInfo {
-  version: string;
-  /** The 15 文种 in statutory order. */
-  doc_kinds: string[];
-  /** Per 文种: element → whether it is required, optional or not used. */
-  kind_elements: Record<string, Record<string, Presence>>;
-  storage: StorageStatus;
-  export_dir: string;
-}
-
-export type ModelState =
-  | { kind: "missing"; file: string; hint: string }
-  | { kind: "verifying"; progress: number }
-  | { kind: "loading"; progress: number }
-  | {
-      kind: "ready";
-      name: string;
-      display_name: string;
-      n_params: number;
-      load_ms: number;
-      verify_ms: number;
-      /** The CPU level of the llama.cpp kernels in use, e.g. "x86-64-v4". */
-      kernels: string;
-    }
-  | { kind: "failed"; code: string; message: string };
-
-/** The element form: every element a string, the body as the editor holds it. */
-export interface DraftForm {
-  kind: string;
-  layout: "standard" | "letter" | "order" | "minutes";
-  copy_number: string;
-  classification: string;
-  urgency: string;
-  issuer: string;
-  doc_number: string;
-  signers: string;
-  title: string;
-  recipients: string;
-  body: string;
-  attachments: string;
-  signature: string;
-  date: string;
-  sealed: boolean;
-  note: string;
-  cc: string;
-  printed_by: string;
-  printed_on: string;
-  present: string;
-  absent: string;
-  observers: string;
-}
-
-export type FormField = Exclude<keyof DraftForm, "kind" | "layout" | "sealed">;
-
-export interface DraftSummary {
-  id: number;
-  kind: string;
-  title: string;
-  updated_at: string;
-  revisions: number;
-}
-
-export interface RevisionSummary {
-  id: number;
-  created_at: string;
-  chars: number;
-}
-
-export interface DraftFilter {
-  kind?: string;
-  /** YYYY-MM-DD, inclusive. */
-  from?: string;
-  to?: string;
-}
-
-export interface FieldProblem {
-  field: FormField;
-  message: string;
-}
-
-export interface Finding {
-  rule: string;
-  category: string;
-  severity: "info" | "warning" | "error";
-  message: string;
-  suggestion: string | null;
-  original: string;
-  part: string;
-  /** The form field it is in; with `from`/`to` (UTF-16) a quick fix applies. */
-  field: FormField | null;
-  from: number | null;
-  to: number | null;
-}
-
-export interface Checked {
-  findings: Finding[];
-  element_issues: { element: string; presence: Presence; message: string }[];
-  field_problems: FieldProblem[];
-  chars: number;
-}
-
-export interface OpenedDraft {
-  id: number;
-  form: DraftForm;
-  history: RevisionSummary[];
-}
-
-export interface Saved {
-  id: number;
-  revision: number;
-  field_problems: FieldProblem[];
-}
-
-export type DiffOp = { op: "equal" | "delete" | "insert"; text: string };
-
-export interface RevisionView {
-  revision: number;
-  form: DraftForm;
-  diff: DiffOp[];
-}
-
-export interface Imported {
-  form: DraftForm;
-  kind_from_title: boolean;
-  chars: number;
-  /** Passages the file hid from its reader, marked 【隐藏文字：…】. */
-  hidden: number;
-}
-
-export interface Exported {
-  path: string;
-  bytes: number;
-}
-
-/** Where an example document comes from: a built-in 范文 or one of the
- * unit's own drafts. */
-export type ExemplarSource = { from: "builtin"; id: string } | { from: "store"; draft_id: number };
-
-/** An example offered for a draft; the user may untick it. */
-export interface ExampleChoice {
-  source: ExemplarSource;
-  title: string;
-  chosen: boolean;
-}
-
-export interface DraftSuggestion {
-  mode: "model" | "skeleton";
-  form: DraftForm;
-  structure_problems: string[];
-  notices: string[];
-  findings: number;
-  /** The examples the draft was written from. */
-  examples: { source: ExemplarSource; title: string }[];
-  /** Sentences of the model's cut before it was offered, with why. */
-  removed: string[];
-  /** Clauses of the brief put back because the model left their facts out. */
-  added: string[];
-  /** A reasoning model's thinking: shown folded, never part of the draft. */
-  thinking: string;
-  generated_tokens: number;
-  tokens_per_second: number;
-}
-
-export interface PolishSuggestion {
-  mode: "model" | "rules";
-  style: string;
-  original: string;
-  suggestion: string;
-  ops: DiffOp[];
-  warnings?: string[];
-  generated_tokens: number;
-  tokens_per_second: number;
-}
-
-export interface SummaryPoint {
-  text: string;
-  /** Indices into `paragraphs`. */
-  sources: number[];
-  by: "model" | "extractive" | "rule";
-  sources_corrected?: boolean;
-}
-
-export interface SummaryTask {
-  task: string;
-  deadline: string | null;
-  owner: string | null;
-  sources: number[];
-  by: "model" | "extractive" | "rule";
-}
-
-export interface Summary {
-  mode: "model" | "extractive";
-  paragraphs: string[];
-  points: SummaryPoint[];
-  tasks: SummaryTask[];
-  rejected?: { text: string; sources: number[]; reason: string }[];
-  suspicious?: number[];
-  notices?: string[];
-  /** The document's top-level sections: heading paragraph and range. */
-  sections: { heading: number; paragraphs: { start: number; end: number } }[];
-  model_requests: number;
-  generated_tokens: number;
-}
-
-/** Where a paragraph is in the form: a field, and in the body its line. */
-export interface Place {
-  field: string;
-  line: number | null;
-}
-
-export interface PreviewLine {
-  text: string;
-  /** mm from the 版心's top and left edges. */
-  top: number;
-  left: number;
-  height: number;
-  width: number;
-  font: "fangsong" | "heiti" | "kaiti" | "xiaobiaosong";
-  /** Points. */
-  size: number;
-  align: "left" | "center" | "right" | "justify";
-  red: boolean;
-  rule_above?: { red: boolean; width: number; double: boolean };
-  rule_below?: { red: boolean; width: number; double: boolean };
-}
-
-export interface Preview {
-  pages: { number: number; lines: PreviewLine[]; page_number?: string }[];
-  page_width: number;
-  page_height: number;
-  margin_top: number;
-  margin_left: number;
-  text_width: number;
-  text_height: number;
-}
-
-/** What a model job streams: text as it comes, the rate, then one result. */
-export type JobEvent =
-  | { kind: "text"; text: string }
-  | { kind: "reset"; shown: string; why: string }
-  | { kind: "progress"; tokens: number; tokens_per_second: number }
-  | { kind: "drafted"; suggestion: DraftSuggestion }
-  | { kind: "polished"; suggestion: PolishSuggestion }
-  | { kind: "step"; step: number; steps: number }
-  | { kind: "summarized"; summary: Summary; places: Place[] }
-  | { kind: "failed"; code: string; message: string };
-
-export interface Feedback {
-  source: string;
-  original: string;
-  suggestion: string;
-  accepted: boolean;
-}
-
-export interface UnitProfile {
-  name: string;
-  code: string;
-  recipients: string[];
-}
-
-export interface AppConfig {
-  model: string;
-  allow_unregistered: boolean;
-  /** Set by the app: the SHA-256 of the file the user confirmed. */
-  consented_sha256?: string | null;
-  threads: number | null;
-  context: number | null;
-}
-
-export interface SettingsInfo {
-  profile: UnitProfile;
-  custom_terms: string[];
-  ignore_terms: string[];
-  key_source: string | null;
-  data_dir: string;
-  export_dir: string;
-  config: AppConfig;
-  model_from_env: string | null;
-  models: { name: string; display_name: string; file: string; size_bytes: number; present: boolean }[];
-}
-
-export type TermList = "custom" | "ignore";
-
-export interface AuditView {
-  entries: { id: number; at: string; action: string; detail: string }[];
-  total: number;
-  verified: number | null;
-  broken: string | null;
-  /** Restores that took the log back, one line each. */
-  rollbacks: string[];
-}
-
-export interface BackupDone {
-  path: string;
-  drafts: number;
-  revisions: number;
-  bytes: number;
-  /** Where a restore kept the store it replaced. */
-  safety_copy: string | null;
-}
-
-/** A failed command: a code for logic, a plain-Chinese message for the user. */
-export interface ApiError {
-  code: string;
-  message: string;
-}
+// The shapes the shell sends and takes are generated from the Rust types
+// (types.gen.ts, checked by `cargo test -p gongwen-app`); only the calls
+// are written here.
+export type {
+  ApiError,
+  AppConfig,
+  AppInfo,
+  AuditEntry,
+  AuditView,
+  BackupDone,
+  By,
+  Category,
+  Checked,
+  DiffOp,
+  DocKind,
+  DraftFilter,
+  DraftForm,
+  DraftSuggestion,
+  DraftSummary,
+  Element,
+  ElementIssue,
+  ExampleChoice,
+  ExemplarSource,
+  ExemplarUsed,
+  Exported,
+  Feedback,
+  FieldProblem,
+  Finding,
+  FormField,
+  Imported,
+  JobEvent,
+  KnownModel,
+  Layout,
+  Mode,
+  ModelState,
+  OpenedDraft,
+  Part,
+  Place,
+  PolishSuggestion,
+  Presence,
+  Preview,
+  PreviewAlign,
+  PreviewFont,
+  PreviewLine,
+  PreviewPage,
+  PreviewRule,
+  Rejected,
+  RevisionSummary,
+  RevisionView,
+  Saved,
+  Section,
+  SettingsInfo,
+  Severity,
+  StorageStatus,
+  Summary,
+  SummaryPoint,
+  SummaryTask,
+  TermList,
+  UnitProfile,
+} from "./types.gen";
+import type {
+  ApiError,
+  AppConfig,
+  AppInfo,
+  AuditView,
+  BackupDone,
+  Checked,
+  DiffOp,
+  DraftFilter,
+  DraftForm,
+  DraftSummary,
+  ExampleChoice,
+  ExemplarSource,
+  Exported,
+  Feedback,
+  Finding,
+  Imported,
+  JobEvent,
+  ModelState,
+  OpenedDraft,
+  Preview,
+  RevisionSummary,
+  RevisionView,
+  Saved,
+  SettingsInfo,
+  StorageStatus,
+  TermList,
+  UnitProfile,
+} from "./types.gen";
 
 export interface Backend {
   appInfo(): Promise<AppInfo>;

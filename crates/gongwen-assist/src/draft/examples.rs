@@ -12,6 +12,7 @@ use std::{collections::HashSet, sync::LazyLock};
 
 use gongwen_domain::{DocKind, Document, to_plain_text};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use crate::{guard, prompts};
 
@@ -32,13 +33,16 @@ pub struct Exemplar {
     pub body: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(tag = "from", rename_all = "snake_case")]
 pub enum ExemplarSource {
     /// A built-in 范文: `notice-1` is the first of `notice.toml`.
     Builtin { id: String },
     /// An earlier document of the unit's own store.
-    Store { draft_id: i64 },
+    Store {
+        #[ts(type = "number")]
+        draft_id: i64,
+    },
 }
 
 #[derive(Deserialize)]

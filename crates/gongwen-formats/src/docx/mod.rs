@@ -9,5 +9,8 @@ mod tracked;
 
 pub use export::{balance_title, export_docx, export_docx_tracked};
 pub use import::{ImportedDocx, MAX_DOCUMENT_XML, import_docx};
-pub use preview::{Preview, PreviewLine, PreviewPage, preview};
+pub use preview::{
+    Align as PreviewAlign, Font as PreviewFont, Preview, PreviewLine, PreviewPage,
+    Rule as PreviewRule, preview,
+};
 pub use tracked::Revision;

@@ -12,6 +12,7 @@
 
 use gongwen_domain::{Block, Document, Layout};
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::export::{
     CHAR, LINE, TEXT_HEIGHT, TEXT_WIDTH, attachment_items, balance_title, issuer_marks, mark_size,
@@ -20,8 +21,9 @@ use super::export::{
 
 const MM_PER_TWIP: f64 = 25.4 / 1440.0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "PreviewFont")]
 pub enum Font {
     Fangsong,
     Heiti,
@@ -29,8 +31,9 @@ pub enum Font {
     Xiaobiaosong,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
+#[ts(rename = "PreviewAlign")]
 pub enum Align {
     Left,
     Center,
@@ -39,7 +42,8 @@ pub enum Align {
 }
 
 /// A horizontal rule under a line: the red 分隔线, or the 版记's.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, TS)]
+#[ts(rename = "PreviewRule")]
 pub struct Rule {
     pub red: bool,
     /// Thickness in mm.
@@ -49,7 +53,7 @@ pub struct Rule {
 }
 
 /// One printed line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct PreviewLine {
     pub text: String,
     /// mm from the 版心's top and left edges.
@@ -64,22 +68,25 @@ pub struct PreviewLine {
     pub align: Align,
     pub red: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub rule_above: Option<Rule>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub rule_below: Option<Rule>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct PreviewPage {
     pub number: usize,
     pub lines: Vec<PreviewLine>,
     /// "— N —", on the right of odd pages and the left of even ones; none
     /// on a letter's first page.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub page_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS)]
 pub struct Preview {
     pub pages: Vec<PreviewPage>,
     /// Page and 版心 geometry, mm, for the window to draw.
