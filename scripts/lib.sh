@@ -222,6 +222,15 @@ debian_root() {
 arm64_cross_env() {
   install_packages debootstrap qemu-user-static binfmt-support gcc-aarch64-linux-gnu \
     g++-aarch64-linux-gnu
+  if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
+    # A fresh machine or container may not have binfmt_misc mounted, and then
+    # the package's registration did not take: mount it and register again.
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    [ -e /proc/sys/fs/binfmt_misc/register ] \
+      || "${sudo[@]}" mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || true
+    "${sudo[@]}" update-binfmts --enable qemu-aarch64 >&2 || true
+  fi
   [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] \
     || die "qemu-user-static 未在内核中注册 aarch64（binfmt_misc），无法准备 arm64 根目录"
   rustup target list --installed | grep -qx "$ARM64_TRIPLE" || rustup target add "$ARM64_TRIPLE" >&2
