@@ -3,12 +3,14 @@
 mod export;
 mod import;
 mod package;
+mod plan;
 mod preview;
 mod schema_order;
 mod tracked;
 
-pub use export::{balance_title, export_docx, export_docx_tracked};
+pub use export::{export_docx, export_docx_tracked};
 pub use import::{ImportedDocx, MAX_DOCUMENT_XML, import_docx};
+pub use plan::balance_title;
 pub use preview::{
     Align as PreviewAlign, Font as PreviewFont, Preview, PreviewLine, PreviewPage,
     Rule as PreviewRule, preview,

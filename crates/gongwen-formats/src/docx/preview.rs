@@ -1,7 +1,7 @@
 //! 版式预览: the pages of a document as the .docx export lays them out,
-//! computed with the export's own geometry (the 22 × 579-twip line grid,
-//! 28 condensed 3号 characters a line, the 标志's drop and size, balanced
-//! title lines, the 署名/日期 columns), so the preview and the file agree.
+//! from the export's own layout plan (`plan.rs`: what prints, in which
+//! font, from where) and geometry (the 22 × 579-twip line grid, 28
+//! condensed 3号 characters a line), so the preview and the file agree.
 //! Positions are in millimetres from the 版心's top-left corner; the window
 //! draws them with CSS mm units.
 //!
@@ -10,14 +10,12 @@
 //! never ends one — what Word, WPS and LibreOffice do with
 //! `overflowPunct=0`. The LibreOffice test holds the two to the same pages.
 
-use gongwen_domain::{Block, Document, Layout};
+use gongwen_domain::{Document, Layout};
 use serde::Serialize;
 use ts_rs::TS;
 
-use super::export::{
-    CHAR, LINE, TEXT_HEIGHT, TEXT_WIDTH, attachment_items, balance_title, issuer_marks, mark_size,
-    mm, signature_columns, width_in_chars,
-};
+use super::export::{CHAR, LINE, TEXT_HEIGHT, TEXT_WIDTH};
+use super::plan::{ImprintRow, ImprintText, Item, PER_LINE, Piece, Weight, plan, width_in_chars};
 
 const MM_PER_TWIP: f64 = 25.4 / 1440.0;
 
@@ -188,45 +186,16 @@ fn wrap(text: &str, total: f64, first: f64, rest: f64) -> Vec<(String, f64)> {
     out
 }
 
-fn body_para(block: &Block, per_line: f64) -> Para {
-    let (text, font) = match block {
-        Block::Paragraph { text } => (text.clone(), Font::Fangsong),
-        Block::Heading {
-            level,
-            number,
-            text,
-        } => (
-            format!("{number}{text}"),
-            match level {
-                1 => Font::Heiti,
-                2 => Font::Kaiti,
-                _ => Font::Fangsong,
-            },
-        ),
-    };
-    Para::grid(wrap(&text, per_line, 2.0, 0.0), font, Align::Justify)
+/// A paragraph of text: its lines broken as the clients break them, in
+/// the font its first piece begins with.
+fn text_para(pieces: &[Piece], first: f64, rest: f64) -> Para {
+    let text: String = pieces.iter().map(|p| p.text.as_str()).collect();
+    let font = pieces.first().map_or(Font::Fangsong, |p| p.font);
+    Para::grid(wrap(&text, PER_LINE, first, rest), font, Align::Justify)
 }
 
-/// The pages of `doc` as the export lays them out.
+/// The pages of `doc` as the export lays them out: the same plan.
 pub fn preview(doc: &Document) -> Preview {
-    let per_line = f64::from(TEXT_WIDTH / CHAR);
-    let mut paras: Vec<Para> = Vec::new();
-
-    let mut head_lines = 0;
-    let header = [
-        (doc.copy_number.clone(), Font::Fangsong),
-        (
-            doc.classification.as_ref().map(|c| c.to_standard()),
-            Font::Heiti,
-        ),
-        (doc.urgency.map(|u| u.name().to_owned()), Font::Heiti),
-    ];
-    for (text, font) in header {
-        if let Some(text) = text {
-            paras.push(Para::grid(vec![(text, 0.0)], font, Align::Left));
-            head_lines += 1;
-        }
-    }
     // The export's border sizes, eighths of a point, in mm.
     let eighths = |n: f64| n / 8.0 * 25.4 / 72.0;
     let red_rule = Rule {
@@ -234,189 +203,97 @@ pub fn preview(doc: &Document) -> Preview {
         width: eighths(12.0),
         double: false,
     };
-    match doc.layout {
-        Layout::Standard | Layout::Minutes | Layout::Order => {
-            let marks = issuer_marks(doc);
-            // The 标志's top edge 35 mm below the 版心's (命令: 20 mm).
-            let drop = if doc.layout == Layout::Order {
-                mm(20.0)
-            } else {
-                mm(35.0)
-            };
-            for (i, mark) in marks.iter().enumerate() {
-                let size = mark_size(mark);
-                paras.push(Para {
-                    lines: vec![(mark.clone(), 0.0)],
-                    height: (size as i32) * 10 + 120,
-                    before: if i == 0 {
-                        (drop - head_lines * LINE).max(0)
-                    } else {
-                        0
-                    },
-                    font: Font::Xiaobiaosong,
-                    size: size as f64 / 2.0,
-                    align: Align::Center,
-                    red: true,
-                    rule_below: None,
-                    rule_above: None,
-                    keep_next: true,
-                });
-            }
-            paras.push(Para::blank());
-            let number = doc.doc_number.as_ref().map(|n| n.to_standard());
-            if doc.layout == Layout::Order {
-                if let Some(number) = number {
-                    paras.push(Para::grid(
-                        vec![(number, 0.0)],
-                        Font::Fangsong,
-                        Align::Center,
-                    ));
-                    paras.push(Para::blank());
-                }
-            } else {
-                let mut p = if doc.signers.is_empty() {
-                    Para::grid(
-                        vec![(number.unwrap_or_default(), 0.0)],
-                        Font::Fangsong,
-                        Align::Center,
-                    )
+    let plan = plan(doc);
+    let mut paras: Vec<Para> = Vec::new();
+    for item in &plan.items {
+        match item {
+            Item::Header(piece) => paras.push(Para::grid(
+                vec![(piece.text.clone(), 0.0)],
+                piece.font,
+                Align::Left,
+            )),
+            Item::Mark {
+                text,
+                size,
+                before,
+                exact,
+            } => paras.push(Para {
+                lines: vec![(text.clone(), 0.0)],
+                // Exact: the paragraph's own height; on the grid, a line
+                // of its size (1.2 × the font).
+                height: if *exact {
+                    (*size as i32) * 10 + 120
                 } else {
-                    // 文号 one character in from the left, 签发人 one in from
-                    // the right: one line, shown with the gap between.
-                    let number = number.unwrap_or_default();
-                    let signers = format!("签发人：{}", doc.signers.join("　"));
-                    let gap = (per_line - 2.0 - width_in_chars(&number) - width_in_chars(&signers))
-                        .max(1.0);
-                    let spaces = "　".repeat(gap.floor() as usize);
-                    Para::grid(
-                        vec![(format!("{number}{spaces}{signers}"), 1.0)],
-                        Font::Fangsong,
-                        Align::Left,
-                    )
-                };
+                    (*size as i32) * 10 * 6 / 5
+                },
+                before: *before,
+                font: Font::Xiaobiaosong,
+                size: *size as f64 / 2.0,
+                align: Align::Center,
+                red: true,
+                rule_below: None,
+                rule_above: None,
+                keep_next: true,
+            }),
+            Item::Blank => paras.push(Para::blank()),
+            Item::Number { text, align, rule } => {
+                let mut p = Para::grid(vec![(text.clone(), 0.0)], Font::Fangsong, *align);
+                if *rule {
+                    p.rule_below = Some(red_rule);
+                    p.keep_next = true;
+                }
+                paras.push(p);
+            }
+            Item::NumberAndSigners { number, signers } => {
+                // 文号 one character in from the left, 签发人 one in from
+                // the right: one line, shown with the gap between.
+                let signers = format!("签发人：{}", signers.join("　"));
+                let gap =
+                    (PER_LINE - 2.0 - width_in_chars(number) - width_in_chars(&signers)).max(1.0);
+                let spaces = "　".repeat(gap.floor() as usize);
+                let mut p = Para::grid(
+                    vec![(format!("{number}{spaces}{signers}"), 1.0)],
+                    Font::Fangsong,
+                    Align::Left,
+                );
                 p.rule_below = Some(red_rule);
                 p.keep_next = true;
                 paras.push(p);
-                paras.push(Para::blank());
             }
-        }
-        Layout::Letter => {
-            for mark in &doc.issuer_marks {
-                paras.push(Para {
-                    lines: vec![(mark.clone(), 0.0)],
-                    height: 32 * 20 * 6 / 5,
-                    before: 0,
-                    font: Font::Xiaobiaosong,
-                    size: 32.0,
-                    align: Align::Center,
+            Item::LetterRule => {
+                let mut rule = Para::blank();
+                rule.rule_below = Some(Rule {
                     red: true,
-                    rule_below: None,
-                    rule_above: None,
-                    keep_next: true,
+                    width: eighths(18.0),
+                    double: true,
                 });
+                paras.push(rule);
             }
-            let mut rule = Para::blank();
-            rule.rule_below = Some(Rule {
-                red: true,
-                width: eighths(18.0),
-                double: true,
-            });
-            paras.push(rule);
-            if let Some(number) = &doc.doc_number {
-                paras.push(Para::grid(
-                    vec![(number.to_standard(), 0.0)],
-                    Font::Fangsong,
-                    Align::Right,
-                ));
+            Item::Title { lines } => {
+                if !lines.is_empty() {
+                    let lines = lines.iter().map(|l| (l.clone(), 0.0)).collect();
+                    let mut title = Para::grid(lines, Font::Xiaobiaosong, Align::Center);
+                    title.size = 22.0;
+                    paras.push(title);
+                    paras.push(Para::blank());
+                }
             }
-            paras.push(Para::blank());
-        }
-    }
-
-    if !doc.title.is_empty() {
-        let lines = balance_title(&doc.title, (TEXT_WIDTH / 440) as usize)
-            .into_iter()
-            .map(|l| (l, 0.0))
-            .collect();
-        let mut title = Para::grid(lines, Font::Xiaobiaosong, Align::Center);
-        title.size = 22.0;
-        paras.push(title);
-        paras.push(Para::blank());
-    }
-    if !doc.recipients.is_empty() {
-        let text = format!("{}：", doc.recipients.join("，").trim_end_matches('：'));
-        paras.push(Para::grid(
-            wrap(&text, per_line, 0.0, 0.0),
-            Font::Fangsong,
-            Align::Justify,
-        ));
-    }
-    paras.extend(doc.body.iter().map(|b| body_para(b, per_line)));
-
-    if !doc.attachments.is_empty() {
-        paras.push(Para::blank());
-        for (i, item) in attachment_items(doc).into_iter().enumerate() {
-            let (text, first) = if i == 0 {
-                (format!("附件：{item}"), 2.0)
-            } else {
-                (item, 5.0)
-            };
-            paras.push(Para::grid(
-                wrap(&text, per_line, first, 5.0),
-                Font::Fangsong,
-                Align::Justify,
-            ));
-        }
-    }
-
-    let date = doc.date.map(|d| d.to_standard());
-    if doc.layout != Layout::Minutes && (!doc.signature.is_empty() || date.is_some()) {
-        for _ in 0..(if doc.sealed { 2 } else { 1 }) {
-            paras.push(Para::blank());
-        }
-        let (sign_start, date_start) = signature_columns(doc, per_line);
-        for name in &doc.signature {
-            paras.push(Para::grid(
-                vec![(name.clone(), sign_start.max(0.0))],
+            Item::Body(body) => paras.extend(body.iter().map(|p| text_para(p, 2.0, 0.0))),
+            Item::Text {
+                pieces,
+                first,
+                rest,
+            } => paras.push(text_para(pieces, f64::from(*first), f64::from(*rest))),
+            Item::Line { text, start } => paras.push(Para::grid(
+                vec![(text.clone(), *start)],
                 Font::Fangsong,
                 Align::Left,
-            ));
-        }
-        if let Some(date) = date {
-            paras.push(Para::grid(
-                vec![(date, date_start.max(0.0))],
-                Font::Fangsong,
-                Align::Left,
-            ));
+            )),
         }
     }
-    if let Some(note) = &doc.note {
-        paras.push(Para::grid(
-            wrap(&format!("（{note}）"), per_line, 2.0, 0.0),
-            Font::Fangsong,
-            Align::Justify,
-        ));
-    }
-    if let Some(att) = &doc.attendance {
-        paras.push(Para::blank());
-        for (label, names) in [
-            ("出席", &att.present),
-            ("请假", &att.absent),
-            ("列席", &att.observers),
-        ] {
-            if !names.is_empty() {
-                let text = format!("{label}：{}", names.join("、"));
-                paras.push(Para::grid(
-                    wrap(&text, per_line, 2.0, 5.0),
-                    Font::Fangsong,
-                    Align::Justify,
-                ));
-            }
-        }
-    }
-
-    let mut pages = paginate(&paras, doc.layout == Layout::Letter);
-    place_imprint(doc, &mut pages);
+    let letter = doc.layout == Layout::Letter;
+    let mut pages = paginate(&paras, letter);
+    place_imprint(&plan.imprint, letter, &mut pages);
     Preview {
         pages,
         page_width: 210.0,
@@ -515,55 +392,45 @@ fn new_page(pages: &mut Vec<PreviewPage>, letter: bool) {
 
 /// 版记 at the foot of the last page, in 4号 between rules; on a page of
 /// its own when the last page has no room.
-fn place_imprint(doc: &Document, pages: &mut Vec<PreviewPage>) {
-    let printed = doc.printed_by.is_some() || doc.printed_on.is_some();
-    if doc.cc.is_empty() && !printed {
+fn place_imprint(rows: &[ImprintRow], letter: bool, pages: &mut Vec<PreviewPage>) {
+    if rows.is_empty() {
         return;
     }
     let line_mm = f64::from(LINE) * MM_PER_TWIP;
     let width = f64::from(TEXT_WIDTH) * MM_PER_TWIP;
     let char4 = 280.0 * MM_PER_TWIP;
-    let thick = Rule {
+    let rule = |weight: Weight| Rule {
         red: false,
-        width: 0.35,
+        width: match weight {
+            Weight::Thick => 0.35,
+            Weight::Thin => 0.25,
+        },
         double: false,
     };
-    let thin = Rule {
-        width: 0.25,
-        ..thick
-    };
-    let mut rows: Vec<(String, Option<Rule>, Option<Rule>)> = Vec::new();
-    if !doc.cc.is_empty() {
-        let text = format!("抄送：{}。", doc.cc.join("，").trim_end_matches('。'));
-        rows.push((text, Some(thick), Some(if printed { thin } else { thick })));
-    }
-    if printed {
-        let by = doc.printed_by.clone().unwrap_or_default();
-        let on = doc
-            .printed_on
-            .map(|d| format!("{}印发", d.to_standard()))
-            .unwrap_or_default();
-        // The date is flush right: the gap, in 4号 characters.
-        let gap = ((width - 2.0 * char4) / char4 - width_in_chars(&by) - width_in_chars(&on))
-            .max(1.0)
-            .floor() as usize;
-        let above = doc.cc.is_empty().then_some(thick);
-        rows.push((format!("{by}{}{on}", "　".repeat(gap)), above, Some(thick)));
-    }
     let needed = rows.len() as f64 * line_mm;
     let used = pages
         .last()
         .and_then(|p| p.lines.last())
         .map_or(0.0, |l| l.top + l.height);
     if used + needed > 225.0 + 1e-6 {
-        let letter = doc.layout == Layout::Letter;
         new_page(pages, letter);
     }
     let Some(page) = pages.last_mut() else {
         return;
     };
     let top = 225.0 - needed;
-    for (i, (text, above, below)) in rows.into_iter().enumerate() {
+    for (i, row) in rows.iter().enumerate() {
+        let text = match &row.text {
+            ImprintText::Cc(text) => text.clone(),
+            ImprintText::Printed { by, on } => {
+                // The date is flush right: the gap, in 4号 characters.
+                let on = on.clone().unwrap_or_default();
+                let gap = ((width - 2.0 * char4) / char4 - width_in_chars(by) - width_in_chars(&on))
+                    .max(1.0)
+                    .floor() as usize;
+                format!("{by}{}{on}", "　".repeat(gap))
+            }
+        };
         page.lines.push(PreviewLine {
             text,
             top: top + i as f64 * line_mm,
@@ -574,8 +441,8 @@ fn place_imprint(doc: &Document, pages: &mut Vec<PreviewPage>) {
             size: 14.0,
             align: Align::Left,
             red: false,
-            rule_above: above,
-            rule_below: below,
+            rule_above: row.above.map(rule),
+            rule_below: row.below.map(rule),
         });
     }
 }
