@@ -252,13 +252,6 @@ pub fn restore_backup(
         .restore(&incoming, passphrase.as_ref().map(|p| p.as_str()));
     let _ = std::fs::remove_file(&incoming);
     let report = result?;
-    let _ = state.storage.with(|store| {
-        store.record(
-            &now(),
-            "restore-backup",
-            &gongwen_desk::backup::restore_entry(None),
-        )
-    });
     Ok(BackupDone {
         path: String::new(),
         drafts: report.drafts,

@@ -175,17 +175,17 @@ impl Storage {
         // Our own shared lock must go before the file can be replaced.
         inner.store = None;
         let db = database_path(&self.data_dir);
-        let restored = Store::restore_backup(&db, &key, backup, passphrase, &now());
-        let reopened = Store::open(&db, &key);
+        // The window sends the file's bytes, not its path.
+        let restored = gongwen_desk::backup::restore(&db, &key, backup, passphrase, None, &now());
         inner.key = Some(key);
-        match reopened {
+        match restored.store {
             Ok(store) => inner.store = Some(store),
             Err(e) => {
                 inner.status = Some(failed(&e));
                 return Err(e.into());
             }
         }
-        Ok(restored?)
+        Ok(restored.report?)
     }
 
     /// Where the key is kept now: 口令 or 系统密钥环.

@@ -382,19 +382,16 @@ pub fn backup(command: BackupCommand) -> Result<ExitCode, Failure> {
                 None
             };
             let (db, key) = unlock()?;
-            let report = Store::restore_backup(
+            let restored = gongwen_desk::backup::restore(
                 &db,
                 &key,
                 &file,
                 passphrase.as_ref().map(|p| p.as_str()),
+                Some(&file),
                 &now(),
-            )?;
-            let mut store = Store::open(&db, &key)?;
-            store.record(
-                &now(),
-                "restore-backup",
-                &gongwen_desk::backup::restore_entry(Some(&file)),
-            )?;
+            );
+            let report = restored.report?;
+            restored.store?;
             println!(
                 "已从 {} 恢复：{} 份草稿，{} 个修订",
                 file.display(),

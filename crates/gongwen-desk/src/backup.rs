@@ -1,6 +1,8 @@
-//! Backups as both front ends name and log them.
+//! Backups as both front ends name, restore and log them.
 
 use std::path::Path;
+
+use gongwen_store::{Key, RestoreReport, Store, StoreError};
 
 /// The file a backup made from the window is written as, in the export
 /// folder: 公文助手备份-YYYYMMDDhhmm.gwbak, from `now` (the store's stamp).
@@ -17,6 +19,35 @@ pub fn restore_entry(source: Option<&Path>) -> String {
         Some(path) => format!("由备份文件 {} 恢复", path.display()),
         None => "由所选备份文件恢复".to_owned(),
     }
+}
+
+/// What a restore left: how it went, and the store opened again.
+pub struct Restored {
+    pub report: Result<RestoreReport, StoreError>,
+    pub store: Result<Store, StoreError>,
+}
+
+/// Restores `backup` over the store at `db` (no `Store` may be open on
+/// it), then opens the store again with `key` — also when the restore
+/// failed, so the user goes on with what they had — and logs a restore that
+/// took. `source` is the backup's path when the user gave one.
+pub fn restore(
+    db: &Path,
+    key: &Key,
+    backup: &Path,
+    passphrase: Option<&str>,
+    source: Option<&Path>,
+    now: &str,
+) -> Restored {
+    let mut report = Store::restore_backup(db, key, backup, passphrase, now);
+    let mut store = Store::open(db, key);
+    if let (Ok(_), Ok(open)) = (&report, &mut store) {
+        // The audit log must say that its own history was replaced.
+        if let Err(e) = open.record(now, "restore-backup", &restore_entry(source)) {
+            report = Err(e);
+        }
+    }
+    Restored { report, store }
 }
 
 #[cfg(test)]
