@@ -178,13 +178,20 @@ fn is_hard(check: &str) -> bool {
     !matches!(check, "facts-kept" | "length")
 }
 
-/// No model: the type's skeleton with placeholders, around the user's
-/// elements.
+/// No model: the type's skeleton around the user's elements, with the
+/// brief's sentences where its matters go (the user typed them; a bare
+/// template would drop them) and placeholders for the rest.
 pub fn skeleton(request: &DraftRequest) -> Drafted {
-    let mut drafted = skeleton_with(request, None, &[]);
-    drafted
-        .notices
-        .push("未使用模型：以下是该文种的结构模板，【】处请按实际内容填写".to_owned());
+    let facts = brief_sentences(&request.brief);
+    let mut drafted = skeleton_with(request, None, &facts);
+    drafted.notices.push(
+        if facts.is_empty() {
+            "未使用模型：以下是该文种的结构模板，【】处请按实际内容填写"
+        } else {
+            "未使用模型：以下是该文种的结构模板，已填入要点中的事实，【】处请补全"
+        }
+        .to_owned(),
+    );
     drafted
 }
 
@@ -1468,10 +1475,11 @@ mod tests {
         }
         // With the brief's facts slotted in where the matters go.
         let r = request(DocKind::Notice, "4月1日开始检查。6月10日前报送结果。");
-        let d = skeleton_with(&r, None, &brief_sentences(&r.brief));
+        let d = skeleton(&r);
         assert!(
             d.text.contains("一、4月1日开始检查。") && d.text.contains("二、6月10日前报送结果。")
         );
+        assert!(d.notices.iter().any(|n| n.contains("已填入要点中的事实")));
     }
 
     #[test]
