@@ -15,7 +15,7 @@ use docx_rs::{
 };
 use gongwen_domain::{Block, Document, Layout};
 
-use super::plan::{ImprintRow, ImprintText, Item, Piece, Weight, body_pieces, plan};
+use super::plan::{ImprintRow, ImprintText, Item, Piece, Weight, body_pieces, heading_font, plan};
 use super::preview::{Align, Font};
 use super::tracked::{Revision, align, diff_runs};
 use crate::FormatError;
@@ -270,14 +270,7 @@ fn export_inner(
                 pieces,
                 first,
                 rest,
-            } => {
-                let p = indented(line(), *rest, first - rest).align(AlignmentType::Both);
-                paragraphs.push(
-                    pieces
-                        .iter()
-                        .fold(p, |p, piece| p.add_run(piece_run(piece))),
-                );
-            }
+            } => paragraphs.push(text_paragraph(pieces, *first, *rest)),
             Item::Line { text, start } => paragraphs.push(
                 line()
                     .indent(Some((start * f64::from(CHAR)) as i32), None, None, None)
@@ -349,14 +342,6 @@ fn title(lines: &[String]) -> Paragraph {
     p
 }
 
-fn heading_font(block: &Block) -> &'static str {
-    match block {
-        Block::Heading { level: 1, .. } => HEITI,
-        Block::Heading { level: 2, .. } => KAITI,
-        _ => FANGSONG,
-    }
-}
-
 /// The body with changes as revisions: paragraphs lined up, changed ones
 /// diffed character by character, added and removed ones marked whole
 /// (their paragraph marks too, so accepting joins or splits correctly).
@@ -377,13 +362,14 @@ fn tracked_body(old: &[Block], new: &[Block], revision: &Revision) -> Vec<Paragr
             (None, Some(n)) => (&new[n], "", new_text[n].as_str(), Some(true)),
             (None, None) => continue,
         };
-        let font = heading_font(block);
+        let font = font_name(heading_font(block));
         let styled = |r: Run| {
             r.fonts(fonts(font))
                 .size(SIZE_3)
                 .character_spacing(CONDENSE)
         };
-        let p = indented(line(), 0, 2).align(AlignmentType::Both);
+        // The body paragraph's shell; its runs are the diff's.
+        let p = body_paragraph(&[]);
         let p = match whole {
             Some(true) => p.insert(&revision.author, &revision.date),
             Some(false) => p.delete(&revision.author, &revision.date),
@@ -394,11 +380,18 @@ fn tracked_body(old: &[Block], new: &[Block], revision: &Revision) -> Vec<Paragr
     out
 }
 
-fn body_paragraph(pieces: &[Piece]) -> Paragraph {
-    let p = indented(line(), 0, 2).align(AlignmentType::Both);
+/// Justified text on the grid, its first line `first` characters in and
+/// the others `rest` in.
+fn text_paragraph(pieces: &[Piece], first: i32, rest: i32) -> Paragraph {
+    let p = indented(line(), rest, first - rest).align(AlignmentType::Both);
     pieces
         .iter()
         .fold(p, |p, piece| p.add_run(piece_run(piece)))
+}
+
+/// A body paragraph: its first line two characters in.
+fn body_paragraph(pieces: &[Piece]) -> Paragraph {
+    text_paragraph(pieces, 2, 0)
 }
 
 /// 版记: 4号仿宋 rows in one frame at the foot of the last page, between

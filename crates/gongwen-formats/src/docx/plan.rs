@@ -6,7 +6,7 @@
 
 use gongwen_domain::{Block, Document, Layout};
 
-use super::export::{LINE, TEXT_WIDTH, mm};
+use super::export::{CHAR, LINE, TEXT_WIDTH, mm};
 use super::preview::{Align, Font};
 
 /// Text in one font.
@@ -102,7 +102,7 @@ pub(crate) struct Plan {
 }
 
 /// Characters of a 3号 line.
-pub(crate) const PER_LINE: f64 = 28.0;
+pub(crate) const PER_LINE: f64 = (TEXT_WIDTH / CHAR) as f64;
 
 /// The plan of `doc` (GB/T 9704-2012 7.2–7.4, 10.1–10.3).
 pub(crate) fn plan(doc: &Document) -> Plan {
@@ -298,16 +298,8 @@ pub(crate) fn plan(doc: &Document) -> Plan {
 pub(crate) fn body_pieces(block: &Block) -> Vec<Piece> {
     match block {
         Block::Paragraph { text } => vec![Piece::new(text.clone(), Font::Fangsong)],
-        Block::Heading {
-            level,
-            number,
-            text,
-        } => {
-            let font = match level {
-                1 => Font::Heiti,
-                2 => Font::Kaiti,
-                _ => Font::Fangsong,
-            };
+        Block::Heading { number, text, .. } => {
+            let font = heading_font(block);
             let full = format!("{number}{text}");
             let split = full
                 .char_indices()
@@ -322,6 +314,15 @@ pub(crate) fn body_pieces(block: &Block) -> Vec<Piece> {
                 _ => vec![Piece::new(full, font)],
             }
         }
+    }
+}
+
+/// A body block's font: 一、 黑体, （一） 楷体, the rest 仿宋 (GB/T 9704 7.3.3).
+pub(crate) fn heading_font(block: &Block) -> Font {
+    match block {
+        Block::Heading { level: 1, .. } => Font::Heiti,
+        Block::Heading { level: 2, .. } => Font::Kaiti,
+        _ => Font::Fangsong,
     }
 }
 
@@ -353,11 +354,14 @@ fn imprint(doc: &Document) -> Vec<ImprintRow> {
     rows
 }
 
-/// Width of `text` in 3号 characters: CJK one, ASCII half.
+/// Width of a character in 3号 characters: CJK one, ASCII half.
+pub(crate) fn char_width(c: char) -> f64 {
+    if c.is_ascii() { 0.5 } else { 1.0 }
+}
+
+/// Width of `text` in 3号 characters.
 pub fn width_in_chars(text: &str) -> f64 {
-    text.chars()
-        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-        .sum()
+    text.chars().map(char_width).sum()
 }
 
 /// Splits a title into lines of at most `per_line` characters, as even as

@@ -15,7 +15,9 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use super::export::{CHAR, LINE, TEXT_HEIGHT, TEXT_WIDTH};
-use super::plan::{ImprintRow, ImprintText, Item, PER_LINE, Piece, Weight, plan, width_in_chars};
+use super::plan::{
+    ImprintRow, ImprintText, Item, PER_LINE, Piece, Weight, char_width, plan, width_in_chars,
+};
 
 const MM_PER_TWIP: f64 = 25.4 / 1440.0;
 
@@ -141,10 +143,6 @@ fn no_start(c: char) -> bool {
 /// Characters that never end a line.
 fn no_end(c: char) -> bool {
     "（《「『“‘([{".contains(c)
-}
-
-fn char_width(c: char) -> f64 {
-    if c.is_ascii() { 0.5 } else { 1.0 }
 }
 
 /// Breaks `text` into lines: the first starts `first` characters in, the
