@@ -14,7 +14,7 @@ pub fn file_name(now: &str) -> String {
 /// What the audit log says of a restore: the backup file when there is a
 /// path (the CLI), the file the user picked otherwise (the window sends its
 /// bytes, not its path).
-pub fn restore_entry(source: Option<&Path>) -> String {
+fn restore_entry(source: Option<&Path>) -> String {
     match source {
         Some(path) => format!("由备份文件 {} 恢复", path.display()),
         None => "由所选备份文件恢复".to_owned(),
