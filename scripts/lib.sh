@@ -26,6 +26,11 @@ APP_PACKAGES=(
 TEST_PACKAGES=(webkit2gtk-driver xvfb xauth dbus-daemon gnome-keyring
   libreoffice-writer-nogui poppler-utils fonts-arphic-ukai procps iproute2 strace)
 
+# Runs a command as root: directly when we are root, else through sudo.
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
 install_packages() {
   local missing=()
   for package in "$@"; do
@@ -34,10 +39,8 @@ install_packages() {
   done
   [ ${#missing[@]} -eq 0 ] && return 0
   say "安装系统软件包：${missing[*]}"
-  local sudo=()
-  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
 check_toolchains() {
@@ -225,11 +228,9 @@ arm64_cross_env() {
   if [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
     # A fresh machine or container may not have binfmt_misc mounted, and then
     # the package's registration did not take: mount it and register again.
-    local sudo=()
-    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
     [ -e /proc/sys/fs/binfmt_misc/register ] \
-      || "${sudo[@]}" mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || true
-    "${sudo[@]}" update-binfmts --enable qemu-aarch64 >&2 || true
+      || as_root mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc || true
+    as_root update-binfmts --enable qemu-aarch64 >&2 || true
   fi
   [ -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ] \
     || die "qemu-user-static 未在内核中注册 aarch64（binfmt_misc），无法准备 arm64 根目录"
