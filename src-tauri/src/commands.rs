@@ -18,13 +18,10 @@ use tauri::{State, ipc::Channel};
 use crate::{
     AppState,
     assist::{self, JobEvent},
-    dto::{
-        ApiError, AppInfo, Exported, Imported, ModelStateDto, OpenedDraft, RevisionView, Saved,
-        StorageStatus,
-    },
+    dto::{ApiError, AppInfo, Exported, Imported, ModelStateDto, OpenedDraft, RevisionView, Saved},
     files,
-    storage::now,
 };
+use gongwen_desk::{StorageStatus, clock::now};
 
 type Answer<T> = Result<T, ApiError>;
 
@@ -57,7 +54,9 @@ pub fn watch_model(state: State<'_, AppState>, on_state: Channel<ModelStateDto>)
 /// Opens the draft store with the passphrase the user typed.
 #[tauri::command(async)]
 pub fn unlock_store(state: State<'_, AppState>, passphrase: String) -> StorageStatus {
-    state.storage.unlock(passphrase)
+    state
+        .storage
+        .unlock(zeroize::Zeroizing::new(passphrase), &now())
 }
 
 fn kind_of(name: &str) -> Answer<DocKind> {
@@ -73,7 +72,7 @@ pub fn list_drafts(
     query: String,
     filter: DraftFilter,
 ) -> Answer<Vec<DraftSummary>> {
-    let drafts = state.storage.with(|store| {
+    let drafts = state.store(|store| {
         if query.trim().is_empty() {
             store.list()
         } else {
@@ -91,14 +90,12 @@ pub fn list_drafts(
 #[tauri::command(async)]
 pub fn new_draft(state: State<'_, AppState>, kind: String) -> Answer<DraftForm> {
     let kind = kind_of(&kind)?;
-    state
-        .storage
-        .with(|store| gongwen_desk::drafts::new_draft(store, kind, files::today(), &now()))
+    state.store(|store| gongwen_desk::drafts::new_draft(store, kind, files::today(), &now()))
 }
 
 #[tauri::command(async)]
 pub fn open_draft(state: State<'_, AppState>, id: i64) -> Answer<OpenedDraft> {
-    state.storage.with(|store| {
+    state.store(|store| {
         Ok(OpenedDraft {
             id,
             form: DraftForm::from_document(&store.show(id)?),
@@ -112,7 +109,7 @@ pub fn open_draft(state: State<'_, AppState>, id: i64) -> Answer<OpenedDraft> {
 #[tauri::command(async)]
 pub fn save_draft(state: State<'_, AppState>, id: Option<i64>, form: DraftForm) -> Answer<Saved> {
     let (doc, field_problems) = form.to_document();
-    let (id, revision) = state.storage.with(|store| store.save(id, &doc, &now()))?;
+    let (id, revision) = state.store(|store| store.save(id, &doc, &now()))?;
     Ok(Saved {
         id,
         revision,
@@ -122,13 +119,13 @@ pub fn save_draft(state: State<'_, AppState>, id: Option<i64>, form: DraftForm) 
 
 #[tauri::command(async)]
 pub fn draft_history(state: State<'_, AppState>, id: i64) -> Answer<Vec<RevisionSummary>> {
-    state.storage.with(|store| store.history(id))
+    state.store(|store| store.history(id))
 }
 
 /// An earlier revision and what changed from it to the latest.
 #[tauri::command(async)]
 pub fn view_revision(state: State<'_, AppState>, id: i64, revision: i64) -> Answer<RevisionView> {
-    state.storage.with(|store| {
+    state.store(|store| {
         let old = store.revision(id, revision)?;
         let latest = store.show(id)?;
         Ok(RevisionView {
@@ -142,7 +139,7 @@ pub fn view_revision(state: State<'_, AppState>, id: i64, revision: i64) -> Answ
 /// Makes an earlier revision current, as a new revision.
 #[tauri::command(async)]
 pub fn restore_revision(state: State<'_, AppState>, id: i64, revision: i64) -> Answer<OpenedDraft> {
-    state.storage.with(|store| {
+    state.store(|store| {
         store.restore(id, revision, &now())?;
         Ok(OpenedDraft {
             id,
@@ -155,24 +152,23 @@ pub fn restore_revision(state: State<'_, AppState>, id: i64, revision: i64) -> A
 /// Moves a draft to the recycle bin.
 #[tauri::command(async)]
 pub fn delete_draft(state: State<'_, AppState>, id: i64) -> Answer<()> {
-    state.storage.with(|store| store.delete(id, &now()))
+    state.store(|store| store.delete(id, &now()))
 }
 
 #[tauri::command(async)]
 pub fn deleted_drafts(state: State<'_, AppState>) -> Answer<Vec<DraftSummary>> {
-    state.storage.with(|store| store.bin())
+    state.store(|store| store.bin())
 }
 
 #[tauri::command(async)]
 pub fn undelete_draft(state: State<'_, AppState>, id: i64) -> Answer<()> {
-    state.storage.with(|store| store.undelete(id, &now()))
+    state.store(|store| store.undelete(id, &now()))
 }
 
 /// The unit's own terms and ignore list when the store is open.
 fn unit_options(state: &AppState) -> Options {
     state
-        .storage
-        .with(|store| {
+        .store(|store| {
             Ok(Options {
                 ignore: store.terms(TermList::Ignore)?,
                 terms: store.terms(TermList::Custom)?,
@@ -218,7 +214,7 @@ pub fn record_feedback(
     feedback: Feedback,
     ignore_always: bool,
 ) -> Answer<()> {
-    state.storage.with(|store| {
+    state.store(|store| {
         store.record_feedback(&feedback, &now())?;
         if ignore_always && !feedback.original.trim().is_empty() {
             store.add_term(TermList::Ignore, feedback.original.trim(), &now())?;
@@ -262,9 +258,7 @@ pub fn export_draft(
     let (doc, _) = form.to_document();
     let when = now();
     let base = match (id, against) {
-        (Some(id), Some(revision)) => {
-            Some(state.storage.with(|store| store.revision(id, revision))?)
-        }
+        (Some(id), Some(revision)) => Some(state.store(|store| store.revision(id, revision))?),
         _ => None,
     };
     let bytes = gongwen_desk::export::docx_bytes(&doc, base.as_ref(), &when)?;
@@ -278,9 +272,7 @@ pub fn export_draft(
     // The audit log says what left the store, and where to. The file is
     // already written: a log that cannot be appended to (a locked store)
     // does not undo the user's export.
-    let _ = state
-        .storage
-        .with(|store| store.record(&when, "export", &entry));
+    let _ = state.store(|store| store.record(&when, "export", &entry));
     let shown = path.display().to_string();
     Ok(Exported {
         path: shown,
@@ -309,9 +301,9 @@ pub fn draft_examples(
     kind: DocKind,
     brief: String,
 ) -> Result<Vec<ExampleChoice>, ApiError> {
-    state
+    Ok(state
         .storage
-        .with_optional(|store| drafting::example_choices(store, kind, &brief))
+        .with_optional(|store| drafting::example_choices(store, kind, &brief))?)
 }
 
 /// Starts drafting the body from the user's 要点 and the examples the user

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use gongwen_desk::StorageStatus;
 use gongwen_domain::{DocKind, Element, Presence};
 use gongwen_engine::ModelState;
 use serde::Serialize;
@@ -38,22 +39,6 @@ impl AppInfo {
             export_dir: crate::files::export_dir().display().to_string(),
         }
     }
-}
-
-/// The draft store as the status bar shows it.
-#[derive(Clone, Serialize, TS)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum StorageStatus {
-    /// Open: SQLCipher-encrypted on disk.
-    Encrypted {
-        drafts: usize,
-    },
-    /// Needs the passphrase.
-    Locked,
-    Failed {
-        code: &'static str,
-        message: String,
-    },
 }
 
 #[derive(Clone, Serialize, TS)]
@@ -136,6 +121,12 @@ impl ApiError {
 
 impl From<gongwen_store::StoreError> for ApiError {
     fn from(e: gongwen_store::StoreError) -> Self {
+        ApiError::new(e.code(), e.to_string())
+    }
+}
+
+impl From<gongwen_desk::SessionError> for ApiError {
+    fn from(e: gongwen_desk::SessionError) -> Self {
         ApiError::new(e.code(), e.to_string())
     }
 }

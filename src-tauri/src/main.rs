@@ -10,7 +10,6 @@ mod commands;
 mod dto;
 mod files;
 mod settings;
-mod storage;
 
 use gongwen_engine::{
     ContextConfig, Engine, LoadRequest, ModelIdentity, ModelState, WorkerCommand,
@@ -21,7 +20,7 @@ use tauri::Manager;
 pub struct AppState {
     pub engine: std::sync::Arc<Engine>,
     pub jobs: std::sync::Arc<assist::Jobs>,
-    pub storage: storage::Storage,
+    pub storage: std::sync::Arc<gongwen_desk::Session>,
     /// When the process started: the window reports when it became
     /// interactive, and the cold start is measured from here.
     pub started: std::time::Instant,
@@ -29,12 +28,23 @@ pub struct AppState {
     pub closing: closing::CloseGate,
 }
 
+impl AppState {
+    /// Runs `f` on the open store; a locked store is an error the window
+    /// shows as such.
+    pub fn store<T>(
+        &self,
+        f: impl FnOnce(&mut gongwen_store::Store) -> Result<T, gongwen_store::StoreError>,
+    ) -> Result<T, dto::ApiError> {
+        Ok(self.storage.with(f)?)
+    }
+}
+
 /// The model named by `$GONGWEN_MODEL`, else by the settings (a manifest
 /// name, or a file the user confirmed in 设置; `default` if unset), with the
 /// settings' threads and context. Starting never waits for it: the model
 /// loads in the background and the app is usable meanwhile.
 fn start_engine(data_dir: &std::path::Path) -> Engine {
-    let config = settings::load_config(data_dir);
+    let config = gongwen_desk::AppConfig::load(data_dir);
     let from_env = std::env::var("GONGWEN_MODEL")
         .ok()
         .filter(|m| !m.is_empty());
@@ -108,12 +118,28 @@ fn main() {
         });
     }
     let started = std::time::Instant::now();
-    let storage = storage::Storage::open_at_start();
+    let storage = std::sync::Arc::new(gongwen_desk::Session::new(
+        gongwen_store::data_dir_from_env(),
+        gongwen_store::Keyring::secret_service(),
+    ));
+    // The keyring or `GONGWEN_PASSPHRASE`; otherwise the window asks.
+    storage.open(
+        &gongwen_store::Credentials::from_env(),
+        &gongwen_desk::clock::now(),
+    );
     let engine = start_engine(storage.data_dir());
     {
         let storage = storage.clone();
+        // The audit log names every model that loaded, with its hash.
         engine.subscribe(move |model| {
-            storage.on_model_state(model);
+            if let ModelState::Ready(info) = model {
+                let model = gongwen_desk::session::LoadedModel {
+                    name: info.name.clone(),
+                    file: info.file.clone(),
+                    sha256: info.sha256.clone(),
+                };
+                storage.model_loaded(model, &gongwen_desk::clock::now());
+            }
             true
         });
     }

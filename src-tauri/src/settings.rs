@@ -3,8 +3,6 @@
 //! store and `gongwen_desk::AppConfig`; the config file is the only thing
 //! written here.
 
-use std::path::PathBuf;
-
 use gongwen_desk::AppConfig;
 use gongwen_models::Manifest;
 use gongwen_store::{AuditEntry, TermList, UnitProfile};
@@ -13,30 +11,11 @@ use tauri::State;
 use ts_rs::TS;
 use zeroize::Zeroizing;
 
-use crate::{AppState, dto::ApiError, files, storage::now};
+use gongwen_desk::clock::now;
+
+use crate::{AppState, dto::ApiError, files};
 
 type Answer<T> = Result<T, ApiError>;
-
-/// The config file beside the store (not secret: which model, threads).
-pub fn config_path(data_dir: &std::path::Path) -> PathBuf {
-    data_dir.join("app-config.json")
-}
-
-pub fn load_config(data_dir: &std::path::Path) -> AppConfig {
-    std::fs::read_to_string(config_path(data_dir))
-        .map(|text| AppConfig::parse(&text))
-        .unwrap_or_default()
-}
-
-fn save_config(data_dir: &std::path::Path, config: &AppConfig) -> Answer<()> {
-    let path = config_path(data_dir);
-    let text = serde_json::to_string_pretty(config)
-        .map_err(|e| ApiError::new("settings-write", e.to_string()))?;
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| ApiError::new("settings-write", format!("无法保存设置：{e}")))?;
-    gongwen_desk::write_atomically(&path, text.as_bytes())
-        .map_err(|e| ApiError::new("settings-write", format!("无法保存设置：{e}")))
-}
 
 #[derive(Serialize, TS)]
 pub struct KnownModel {
@@ -68,7 +47,7 @@ pub struct SettingsInfo {
 #[tauri::command(async)]
 pub fn settings_info(state: State<'_, AppState>) -> Answer<SettingsInfo> {
     let data_dir = state.storage.data_dir().to_path_buf();
-    let (profile, custom_terms, ignore_terms) = state.storage.with(|store| {
+    let (profile, custom_terms, ignore_terms) = state.store(|store| {
         Ok((
             store.unit_profile()?,
             store.terms(TermList::Custom)?,
@@ -98,7 +77,7 @@ pub fn settings_info(state: State<'_, AppState>) -> Answer<SettingsInfo> {
         key_source: state.storage.key_source().map(str::to_owned),
         data_dir: data_dir.display().to_string(),
         export_dir: files::export_dir().display().to_string(),
-        config: load_config(&data_dir),
+        config: AppConfig::load(&data_dir),
         model_from_env: std::env::var("GONGWEN_MODEL")
             .ok()
             .filter(|m| !m.is_empty()),
@@ -118,7 +97,7 @@ pub fn save_profile(state: State<'_, AppState>, profile: UnitProfile) -> Answer<
             .filter(|r| !r.is_empty())
             .collect(),
     };
-    state.storage.with(|store| {
+    state.store(|store| {
         store.set_unit_profile(&profile, &now())?;
         store.unit_profile()
     })
@@ -131,7 +110,7 @@ pub fn add_term(state: State<'_, AppState>, list: TermList, term: String) -> Ans
     if term.is_empty() {
         return Err(ApiError::new("settings-term", "请输入词语"));
     }
-    state.storage.with(|store| {
+    state.store(|store| {
         store.add_term(list, &term, &now())?;
         store.terms(list)
     })
@@ -143,7 +122,7 @@ pub fn remove_term(
     list: TermList,
     term: String,
 ) -> Answer<Vec<String>> {
-    state.storage.with(|store| {
+    state.store(|store| {
         store.remove_term(list, &term, &now())?;
         store.terms(list)
     })
@@ -167,7 +146,7 @@ const AUDIT_SHOWN: usize = 500;
 /// The audit log with its hash chain verified.
 #[tauri::command(async)]
 pub fn audit_log(state: State<'_, AppState>) -> Answer<AuditView> {
-    state.storage.with(|store| {
+    state.store(|store| {
         let mut entries = store.audit_log()?;
         let total = entries.len();
         entries.reverse();
@@ -201,6 +180,8 @@ pub struct BackupDone {
     pub bytes: u64,
     /// Where a restore kept the store it replaced.
     pub safety_copy: Option<String>,
+    /// A restore that took but could not be written to the audit log.
+    pub warning: Option<String>,
 }
 
 /// A backup in the export folder, encrypted with the backup passphrase the
@@ -212,15 +193,14 @@ pub fn create_backup(state: State<'_, AppState>, passphrase: String) -> Answer<B
     std::fs::create_dir_all(&dir)
         .map_err(|e| ApiError::new("backup-io", format!("无法创建 {}：{e}", dir.display())))?;
     let path = dir.join(gongwen_desk::backup::file_name(&now()));
-    let report = state
-        .storage
-        .with(|store| store.backup(&path, &passphrase, &now()))?;
+    let report = state.store(|store| store.backup(&path, &passphrase, &now()))?;
     Ok(BackupDone {
         path: path.display().to_string(),
         drafts: report.drafts,
         revisions: report.revisions,
         bytes: report.bytes,
         safety_copy: None,
+        warning: None,
     })
 }
 
@@ -247,17 +227,23 @@ pub fn restore_backup(
     let incoming = data_dir.join("gongwen.db.incoming");
     std::fs::write(&incoming, bytes)
         .map_err(|e| ApiError::new("backup-io", format!("无法写入备份文件：{e}")))?;
-    let result = state
-        .storage
-        .restore(&incoming, passphrase.as_ref().map(|p| p.as_str()));
+    let result = state.storage.restore(
+        &incoming,
+        passphrase.as_ref().map(|p| p.as_str()),
+        None,
+        &now(),
+    );
     let _ = std::fs::remove_file(&incoming);
-    let report = result?;
+    let done = result?;
     Ok(BackupDone {
         path: String::new(),
-        drafts: report.drafts,
-        revisions: report.revisions,
-        bytes: report.bytes,
-        safety_copy: report.safety_copy.map(|p| p.display().to_string()),
+        drafts: done.report.drafts,
+        revisions: done.report.revisions,
+        bytes: done.report.bytes,
+        safety_copy: done.report.safety_copy.map(|p| p.display().to_string()),
+        warning: done
+            .unlogged
+            .map(|e| gongwen_desk::backup::unlogged_warning(&e)),
     })
 }
 
@@ -321,8 +307,10 @@ pub fn save_model_config(state: State<'_, AppState>, config: AppConfig) -> Answe
         consented_sha256: consented,
         ..config
     };
-    save_config(state.storage.data_dir(), &config)?;
-    let _ = state.storage.with(|store| {
+    config
+        .save(state.storage.data_dir())
+        .map_err(|e| ApiError::new(e.code(), format!("无法保存设置：{e}")))?;
+    let _ = state.store(|store| {
         store.record(
             &now(),
             "settings-model",
@@ -348,6 +336,6 @@ pub fn change_key_source(state: State<'_, AppState>, passphrase: Option<String>)
     {
         return Err(ApiError::new("settings-passphrase", "口令至少 8 个字符"));
     }
-    state.storage.change_key(passphrase)?;
+    state.storage.change_key(passphrase, &now())?;
     Ok(state.storage.key_source().unwrap_or("未知").to_owned())
 }

@@ -225,7 +225,9 @@ export class SettingsView {
         try {
           const done = await this.host.backend.restoreBackup(bytes, about ? passphrase.value : "");
           const kept = done.safety_copy ? `；恢复前的草稿库已另存为 ${done.safety_copy}` : "";
-          this.host.notify(`已从备份恢复：${done.drafts} 份草稿，${done.revisions} 个修订${kept}`, "ok");
+          const restored = `已从备份恢复：${done.drafts} 份草稿，${done.revisions} 个修订${kept}`;
+          // The restore took either way; a log that missed it is said plainly.
+          this.host.notify(done.warning ? `${restored}。注意：${done.warning}` : restored, done.warning ? "error" : "ok");
           close();
         } catch (error) {
           // A mistyped passphrase can be typed again; the store is untouched.

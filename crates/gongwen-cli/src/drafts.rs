@@ -398,6 +398,9 @@ pub fn backup(command: BackupCommand) -> Result<ExitCode, Failure> {
                 report.drafts,
                 report.revisions
             );
+            if let Some(e) = &restored.unlogged {
+                eprintln!("注意：{}", gongwen_desk::backup::unlogged_warning(e));
+            }
             if let Some(copy) = &report.safety_copy {
                 let how = if report.safety_copy_verified {
                     "已校验"

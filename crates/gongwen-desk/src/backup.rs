@@ -21,10 +21,19 @@ fn restore_entry(source: Option<&Path>) -> String {
     }
 }
 
-/// What a restore left: how it went, and the store opened again.
+/// What a restore left: how it went, the store opened again, and why the
+/// audit log could not record a restore that took.
 pub struct Restored {
     pub report: Result<RestoreReport, StoreError>,
     pub store: Result<Store, StoreError>,
+    pub unlogged: Option<StoreError>,
+}
+
+/// What both front ends tell the user when a restore took but its audit
+/// entry could not be written: the drafts are the backup's, whatever the
+/// log says.
+pub fn unlogged_warning(e: &StoreError) -> String {
+    format!("审计日志未能记下这次恢复（{e}），但恢复已完成，草稿库已是备份中的内容")
 }
 
 /// Restores `backup` over the store at `db` (no `Store` may be open on
@@ -39,15 +48,22 @@ pub fn restore(
     source: Option<&Path>,
     now: &str,
 ) -> Restored {
-    let mut report = Store::restore_backup(db, key, backup, passphrase, now);
+    let report = Store::restore_backup(db, key, backup, passphrase, now);
     let mut store = Store::open(db, key);
+    let mut unlogged = None;
     if let (Ok(_), Ok(open)) = (&report, &mut store) {
-        // The audit log must say that its own history was replaced.
-        if let Err(e) = open.record(now, "restore-backup", &restore_entry(source)) {
-            report = Err(e);
-        }
+        // The audit log must say that its own history was replaced; if it
+        // cannot, the restore has still taken and must not be reported as
+        // failed.
+        unlogged = open
+            .record(now, "restore-backup", &restore_entry(source))
+            .err();
     }
-    Restored { report, store }
+    Restored {
+        report,
+        store,
+        unlogged,
+    }
 }
 
 #[cfg(test)]

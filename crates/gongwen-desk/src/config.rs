@@ -2,8 +2,12 @@
 //! unlocked (the model loads at start): which model, threads, context size.
 //! Not secret; kept as JSON beside the store.
 
+use std::path::{Path, PathBuf};
+
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::WriteError;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 pub struct AppConfig {
@@ -54,6 +58,28 @@ impl AppConfig {
         serde_json::from_str(text).unwrap_or_default()
     }
 
+    /// The config file beside the store in `data_dir`.
+    pub fn path(data_dir: &Path) -> PathBuf {
+        data_dir.join("app-config.json")
+    }
+
+    /// The settings saved in `data_dir`; the default when there are none.
+    pub fn load(data_dir: &Path) -> AppConfig {
+        std::fs::read_to_string(Self::path(data_dir))
+            .map(|text| AppConfig::parse(&text))
+            .unwrap_or_default()
+    }
+
+    /// Saves the settings in `data_dir`, whole or not at all.
+    pub fn save(&self, data_dir: &Path) -> Result<(), WriteError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| WriteError::of(data_dir, &e))?;
+        let text = serde_json::to_string_pretty(self).map_err(|e| WriteError::Io {
+            path: Self::path(data_dir).display().to_string(),
+            message: e.to_string(),
+        })?;
+        crate::write_atomically(&Self::path(data_dir), text.as_bytes())
+    }
+
     /// What is wrong with these settings, in plain Chinese, if anything.
     pub fn problem(&self) -> Option<String> {
         if self.model.trim().is_empty() {
@@ -100,5 +126,21 @@ mod tests {
         assert!(config.problem().unwrap().contains("上下文"));
         config.context = Some(8192);
         assert_eq!(config.problem(), None);
+    }
+
+    #[test]
+    fn saved_settings_come_back_and_none_saved_are_the_defaults() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let data_dir = dir.path().join("新建的数据目录");
+        assert_eq!(AppConfig::load(&data_dir), AppConfig::default());
+        let config = AppConfig {
+            model: "/媒体/模型.gguf".into(),
+            allow_unregistered: true,
+            consented_sha256: Some("ab".repeat(32)),
+            threads: Some(4),
+            context: Some(4096),
+        };
+        config.save(&data_dir).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(AppConfig::load(&data_dir), config);
     }
 }

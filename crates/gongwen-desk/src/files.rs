@@ -82,7 +82,7 @@ impl WriteError {
         }
     }
 
-    fn of(path: &Path, e: &std::io::Error) -> WriteError {
+    pub(crate) fn of(path: &Path, e: &std::io::Error) -> WriteError {
         // ENOSPC and EDQUOT: a full disk or a used-up quota.
         if matches!(e.raw_os_error(), Some(28 | 122)) {
             WriteError::DiskFull(path.display().to_string())

@@ -1,10 +1,13 @@
-//! The desktop app's logic: no window and no model; only `drafting` reads
-//! the store, and `files` the file system. The Tauri
-//! commands in `src-tauri` call these and pass the results on as data.
+//! The user's workflows, for both front ends, with no window, no terminal
+//! and no model of their own: the Tauri commands in `src-tauri` and the
+//! CLI's subcommands parse their input, call these and format the results.
+//! The clock is passed in (`now`), so tests fix it.
 //!
 //! - `assist`: drafting and polishing with the model or the fallback, for
 //!   both front ends.
-//! - `backup`: a backup's file name and a restore's audit entry.
+//! - `backup`: a backup's file name, a restore and its audit entry.
+//! - `session`: the window's long-lived hold on the store (unlock, re-key,
+//!   restore in place, the loaded model in the audit log).
 //! - `clock`: the one reading of the system clock.
 //! - `form`: the element form the user edits (every element a string, the
 //!   body as the editor's text) and its exact conversion to a `Document`.
@@ -35,6 +38,7 @@ pub mod export;
 pub mod files;
 pub mod form;
 pub mod places;
+pub mod session;
 
 pub use check::{Checked, Located, proofread, spelling_findings, spelling_protected};
 pub use config::AppConfig;
@@ -43,3 +47,4 @@ pub use drafts::{DraftFilter, export_file_name, new_form};
 pub use files::{ReadError, WriteError, read_document, write_atomically, write_new};
 pub use form::{DraftForm, FieldProblem};
 pub use places::{Place, paragraphs};
+pub use session::{Session, SessionError, StorageStatus};

@@ -532,7 +532,7 @@ export class FakeBackend implements Backend {
   async createBackup(passphrase: string): Promise<BackupDone> {
     if ([...passphrase].length < 8) throw { code: "backup-weak-passphrase", message: "备份口令至少需要 8 个字符" };
     this.backupPassphrase = passphrase;
-    return { path: `${this.info.export_dir}/公文助手备份-202611290100.gwbak`, drafts: this.drafts.size, revisions: 1, bytes: 4096, safety_copy: null };
+    return { path: `${this.info.export_dir}/公文助手备份-202611290100.gwbak`, drafts: this.drafts.size, revisions: 1, bytes: 4096, safety_copy: null, warning: null };
   }
 
   async restoreBackup(bytes: Uint8Array, passphrase: string): Promise<BackupDone> {
@@ -541,7 +541,7 @@ export class FakeBackend implements Backend {
       throw { code: "backup-wrong-passphrase", message: "无法打开备份：备份口令错误，或备份文件已损坏。当前草稿库未改动" };
     }
     this.restored.push(bytes);
-    return { path: "", drafts: 2, revisions: 5, bytes: bytes.length, safety_copy: "/home/user/.local/share/gongwen/gongwen.db.before-restore-20261129010000" };
+    return { path: "", drafts: 2, revisions: 5, bytes: bytes.length, safety_copy: "/home/user/.local/share/gongwen/gongwen.db.before-restore-20261129010000", warning: null };
   }
 
   async saveModelConfig(config: AppConfig): Promise<AppConfig> {

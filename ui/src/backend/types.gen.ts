@@ -359,6 +359,10 @@ export type BackupDone = { path: string, drafts: number, revisions: number, byte
 /**
  * Where a restore kept the store it replaced.
  */
-safety_copy: string | null, };
+safety_copy: string | null, 
+/**
+ * A restore that took but could not be written to the audit log.
+ */
+warning: string | null, };
 
 export type FormField = Exclude<keyof DraftForm, "kind" | "layout" | "sealed">;
