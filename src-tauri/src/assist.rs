@@ -236,10 +236,7 @@ pub fn start_draft(
         let mut stream = Stream::new(channel, stop);
         let drafted = gongwen_desk::assist::draft(
             &request,
-            model
-                .as_ref()
-                .map(|m| m as &dyn TextModel)
-                .map_err(Clone::clone),
+            gongwen_desk::assist::available(&model),
             &options,
             &mut |event| match event {
                 DraftEvent::Text(t) => stream.on_text(t),
@@ -285,10 +282,7 @@ pub fn start_polish(
         let polished = gongwen_desk::assist::polish(
             &text,
             &style,
-            model
-                .as_ref()
-                .map(|m| m as &dyn TextModel)
-                .map_err(Clone::clone),
+            gongwen_desk::assist::available(&model),
             &options,
             &mut |t| stream.on_text(t),
         );
@@ -346,20 +340,13 @@ pub fn start_summary(
                 steps: p.steps,
             });
         };
-        let config = SummaryConfig::default();
-        let summary = match ready_model(&engine) {
-            Ok(inner) => {
-                let model = Stoppable { inner, stop };
-                summary::summarize(&text, Some(&model), &config, &mut on_step)
-            }
-            Err(why) => {
-                let mut summary = summary::summarize(&text, None, &config, &mut on_step);
-                summary
-                    .notices
-                    .insert(0, format!("{why}，按文档各部分摘录要句"));
-                summary
-            }
-        };
+        let model = ready_model(&engine).map(|inner| Stoppable { inner, stop });
+        let summary = gongwen_desk::assist::summarize(
+            &text,
+            gongwen_desk::assist::available(&model),
+            &SummaryConfig::default(),
+            &mut on_step,
+        );
         JobEvent::Summarized { summary, places }
     })
 }

@@ -6,11 +6,11 @@ use std::{io::Write, path::PathBuf, process::ExitCode};
 
 use clap::Args;
 use gongwen_assist::{
-    AssistError, Flow, Mode, TextModel,
+    AssistError, Flow, Mode,
     draft::{DraftEvent, DraftRequest, Drafted, Exemplar},
     engine::EngineModel,
     polish::{Op, Polished},
-    summary::{self, Summary, SummaryConfig},
+    summary::{Summary, SummaryConfig},
 };
 use gongwen_domain::{DocKind, Document};
 use gongwen_engine::{ContextConfig, Engine, ModelInfo};
@@ -107,16 +107,6 @@ fn available(model: &str) -> Result<(Engine, ModelInfo), String> {
     }
 }
 
-fn loaded(model: &str, notices: &mut Vec<String>) -> Option<(Engine, ModelInfo)> {
-    match optional_engine(model) {
-        Ok(engine) => engine,
-        Err(why) => {
-            notices.push(format!("模型未能加载（{why}）"));
-            None
-        }
-    }
-}
-
 fn assist_failure(e: AssistError) -> Failure {
     Failure::new(e.code(), e.to_string())
 }
@@ -169,10 +159,7 @@ pub fn draft(args: DraftArgs) -> Result<ExitCode, Failure> {
     let mut stderr = std::io::stderr();
     let mut drafted: Drafted = gongwen_desk::assist::draft(
         &request,
-        model
-            .as_ref()
-            .map(|m| m as &dyn TextModel)
-            .map_err(ToString::to_string),
+        gongwen_desk::assist::available(&model),
         &crate::terms::options_from_store(),
         &mut |event| {
             let _ = match event {
@@ -296,22 +283,19 @@ pub fn summarize(args: SummarizeArgs) -> Result<ExitCode, Failure> {
         condense_tokens: args.max_tokens.clamp(8, 256),
         ..SummaryConfig::default()
     };
-    let mut notices = Vec::new();
-    let engine = loaded(&args.model, &mut notices);
+    let engine = available(&args.model);
     let model = engine
         .as_ref()
         .map(|(engine, info)| EngineModel::new(engine, info.has_chat_template));
-    let mut summary: Summary = summary::summarize(
+    let summary: Summary = gongwen_desk::assist::summarize(
         &text,
-        model.as_ref().map(|m| m as &dyn gongwen_assist::TextModel),
+        gongwen_desk::assist::available(&model),
         &config,
         &mut |p| eprint!("\r摘要进度 {}/{}", p.step, p.steps),
     );
-    if model.is_some() {
+    if model.is_ok() {
         eprintln!();
     }
-    notices.append(&mut summary.notices);
-    summary.notices = notices;
     if args.json {
         println!("{}", to_json(&summary)?);
         return Ok(ExitCode::SUCCESS);
@@ -361,10 +345,7 @@ pub fn polish(args: PolishArgs) -> Result<ExitCode, Failure> {
     let mut polished: Polished = gongwen_desk::assist::polish(
         &text,
         &args.mode,
-        model
-            .as_ref()
-            .map(|m| m as &dyn TextModel)
-            .map_err(ToString::to_string),
+        gongwen_desk::assist::available(&model),
         &crate::terms::options_from_store(),
         &mut |_| Flow::Continue,
     )

@@ -1,5 +1,5 @@
-//! Drafting and polishing as workflows, the same for the window and the
-//! command line: the model when one is ready, otherwise the model-free
+//! Drafting, polishing and summarizing as workflows, the same for the
+//! window and the command line: the model when one is ready, otherwise the model-free
 //! fallback with the reason said, and the unit's term lists applied to
 //! what the proofreader then reports.
 
@@ -8,12 +8,22 @@ use gongwen_assist::{
     draft::{self, DraftEvent, DraftRequest, Drafted},
     polish::{self, Polished},
     prompts::polish_modes,
+    summary::{self, Summary, SummaryConfig},
 };
 use gongwen_proofread::Options;
 
 /// The model a workflow may use, or why there is none (a sentence the user
 /// reads: "未安装模型", "模型仍在加载", "模型未能加载（…）").
 pub type Available<'m> = Result<&'m dyn TextModel, String>;
+
+/// The model a front end holds, or why it has none, as the workflows take
+/// it.
+pub fn available<M: TextModel, E: ToString>(model: &Result<M, E>) -> Available<'_> {
+    model
+        .as_ref()
+        .map(|m| m as &dyn TextModel)
+        .map_err(ToString::to_string)
+}
 
 /// Drafts the body with the model, or gives the 文种's skeleton saying why;
 /// the draft's proofreading findings obey the unit's terms and ignore list.
@@ -66,6 +76,26 @@ pub fn polish(
     }
 }
 
+/// Summarizes `text`: extracted sentences, condensed by the model when one
+/// is ready; otherwise extracted only, saying why.
+pub fn summarize(
+    text: &str,
+    model: Available<'_>,
+    config: &SummaryConfig,
+    on_step: &mut dyn FnMut(summary::Progress),
+) -> Summary {
+    match model {
+        Ok(model) => summary::summarize(text, Some(model), config, on_step),
+        Err(why) => {
+            let mut summary = summary::summarize(text, None, config, on_step);
+            summary
+                .notices
+                .insert(0, format!("{why}，按文档各部分摘录要句"));
+            summary
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,5 +144,20 @@ mod tests {
             &mut |_| Flow::Continue,
         );
         assert!(matches!(unknown, Err(AssistError::UnknownMode(_))));
+    }
+
+    #[test]
+    fn without_a_model_a_summary_extracts_and_says_why() {
+        let text = "关于做好冬季防火工作的通知\n各区应急管理局：\n一、12月10日前各单位完成防火检查。\n二、检查结果报市应急管理局。";
+        let mut steps = 0;
+        let summary = summarize(
+            text,
+            Err("未安装模型".into()),
+            &SummaryConfig::default(),
+            &mut |_| steps += 1,
+        );
+        assert_eq!(summary.mode, gongwen_assist::Mode::Extractive);
+        assert_eq!(summary.notices[0], "未安装模型，按文档各部分摘录要句");
+        assert!(!summary.points.is_empty());
     }
 }
