@@ -7,13 +7,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { Session, startDriver } from "./webdriver.mjs";
+import { openWindow } from "./webdriver.mjs";
 
 const app = process.env.GONGWEN_APP;
 assert.ok(app, "GONGWEN_APP must name the built gongwen-app binary");
 
-let driver;
 let session;
+let close;
 
 before(async () => {
   // Another port than app.test.mjs: node runs test files side by side.
@@ -22,14 +22,10 @@ before(async () => {
   const env = { ...process.env, GONGWEN_MODEL: "test", GONGWEN_HOME: home };
   delete env.GONGWEN_PASSPHRASE;
   delete env.DBUS_SESSION_BUS_ADDRESS;
-  driver = await startDriver({ port, env });
-  session = await Session.create(driver.base, app);
+  ({ session, close } = await openWindow({ app, port, env }));
 });
 
-after(async () => {
-  await session?.delete().catch(() => {});
-  driver?.stop();
-});
+after(() => close?.());
 
 test("without a keyring the app asks for a passphrase and encrypts the store with it", async () => {
   assert.equal(await session.text("#status-storage"), "草稿库不可用");

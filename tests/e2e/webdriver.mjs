@@ -44,6 +44,25 @@ export async function startDriver({ port, env }) {
   return { base, stop };
 }
 
+/**
+ * The app's window under its own tauri-driver on `port`, run with `env`:
+ * the WebDriver session, and `close()` for the test file's `after`.
+ */
+export async function openWindow({ app, port, env }) {
+  const driver = await startDriver({ port, env });
+  try {
+    const session = await Session.create(driver.base, app);
+    const close = async () => {
+      await session.delete().catch(() => {});
+      driver.stop();
+    };
+    return { session, close };
+  } catch (error) {
+    driver.stop();
+    throw error;
+  }
+}
+
 async function call(base, method, path, body) {
   const res = await fetch(`${base}${path}`, {
     method,

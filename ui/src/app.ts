@@ -181,6 +181,8 @@ export async function mountApp(root: HTMLElement, backend: Backend): Promise<voi
     notify,
     modelState: () => modelState,
     profileChanged: (recipients) => editor.setRecipientOptions(recipients),
+    beforeRestore: () => editor.flush(),
+    storeReplaced: () => editor.storeReplaced(),
   });
   const settingsButton = h("button", { type: "button", id: "open-settings", class: "link", disabled: "" }, "设置");
   settingsButton.addEventListener("click", () => void settings.open());

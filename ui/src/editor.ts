@@ -127,6 +127,14 @@ export class DraftEditor {
     this.controls.clear();
   }
 
+  /** The store was replaced by a backup: the open draft belongs to the old
+   * store, and saving it now would write it into the restored one. */
+  storeReplaced(): void {
+    this.close();
+    this.pane.replaceChildren(h("div", { class: "empty" }, h("p", { class: "empty-title" }, "草稿库已从备份恢复"), h("p", {}, "请在左侧重新打开草稿。")));
+    this.host.draftsChanged();
+  }
+
   private render(): void {
     const form = this.form!;
     const presence = this.host.info.kind_elements[form.kind];

@@ -17,6 +17,11 @@ export interface SettingsHost {
   modelState(): ModelState | null;
   /** The unit profile changed (the editor offers its 常用主送机关). */
   profileChanged(recipients: string[]): void;
+  /** Saves the open draft's pending changes before a restore, so the copy
+   * of the replaced store has them; false if that failed. */
+  beforeRestore(): Promise<boolean>;
+  /** The store was replaced: what the window holds belongs to the old one. */
+  storeReplaced(): void;
 }
 
 export class SettingsView {
@@ -222,8 +227,14 @@ export class SettingsView {
       const cancel = h("button", { type: "button", id: "restore-cancel" }, "取消");
       cancel.addEventListener("click", close);
       go.addEventListener("click", async () => {
+        if (!(await this.host.beforeRestore())) {
+          this.host.notify("当前草稿未能保存，没有恢复。请先处理保存问题", "error");
+          return;
+        }
         try {
           const done = await this.host.backend.restoreBackup(bytes, about ? passphrase.value : "");
+          // Before anything can autosave the old store's draft into the new one.
+          this.host.storeReplaced();
           const kept = done.safety_copy ? `；恢复前的草稿库已另存为 ${done.safety_copy}` : "";
           const restored = `已从备份恢复：${done.drafts} 份草稿，${done.revisions} 个修订${kept}`;
           // The restore took either way; a log that missed it is said plainly.

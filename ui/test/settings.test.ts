@@ -106,6 +106,29 @@ describe("设置", () => {
     expect($("#restore-confirm").hidden).toBe(true);
   });
 
+  it("saves the open draft before a restore and closes it after, so the old store's draft is not saved into the restored one", async () => {
+    $("#close-settings").click();
+    $("#new-doc").click();
+    $('#kind-menu li[data-kind="通知"]').click();
+    await vi.waitFor(() => expect(document.querySelector("#field-title")).not.toBeNull());
+    const saves = backend.saveCalls;
+    $("#open-settings").click();
+    await vi.waitFor(() => expect($("#settings").hidden).toBe(false));
+    backend.backupPassphrase = "换了电脑也能恢复";
+    const header = 'GONGWEN-BACKUP/2 {"kdf":{},"drafts":1,"revisions":1,"created":"2026-11-29T01:00:00Z"}\n';
+    const input = $<HTMLInputElement>("#restore-file");
+    Object.defineProperty(input, "files", { value: [new File([header, "x"], "备份.gwbak")] });
+    input.dispatchEvent(new Event("change"));
+    await vi.waitFor(() => expect($("#restore-confirm").hidden).toBe(false));
+    fill("#restore-passphrase", "换了电脑也能恢复");
+    $("#restore-go").click();
+    await vi.waitFor(() => expect(text("#notice")).toContain("已从备份恢复"));
+    expect(backend.saveCalls).toBe(saves + 1);
+    expect(backend.restored.length).toBe(1);
+    expect(text("#pane-editor")).toContain("草稿库已从备份恢复");
+    expect(document.querySelector("#field-title")).toBeNull();
+  });
+
   it("moves the key to the keyring, or to a new passphrase typed twice", async () => {
     expect(text("#key-box h4")).toBe("密钥：口令");
     $("#use-keyring").click();
