@@ -512,7 +512,18 @@ fn telling_clauses(sentence: &str, limit: usize) -> String {
             }
         }
     }
-    clauses[best.1].concat().trim_end_matches('，').to_owned()
+    // A run that stops at a lead-in sentence (the run-in heading
+    // "强化部门监管。") names what the part is about, not what it asks: it
+    // takes the next clause along when both fit a part's full length.
+    let mut run = best.1;
+    if run == (0..1)
+        && clauses[0].ends_with('。')
+        && let Some(next) = clauses.get(1)
+        && clauses[0].chars().count() + next.chars().count() <= PART_POINT_CHARS
+    {
+        run = 0..2;
+    }
+    clauses[run].concat().trim_end_matches('，').to_owned()
 }
 
 /// Characters of a run that are neither numbers nor deadlines nor marks:
@@ -916,6 +927,13 @@ mod tests {
         assert_eq!(
             telling_clauses("各单位要按时报送。", 30),
             "各单位要按时报送。"
+        );
+        // A run-in heading alone says what, not what is asked.
+        let headed = "强化部门监管。各行业主管部门要按照“管行业必须管安全、管业务必须管安全、\
+                      管生产经营必须管安全”的要求，履行监管职责。";
+        assert_eq!(
+            telling_clauses(headed, 36),
+            "强化部门监管。各行业主管部门要按照“管行业必须管安全、管业务必须管安全、管生产经营必须管安全”的要求"
         );
     }
 

@@ -32,7 +32,12 @@ re!(
 
 re!(
     LETTER,
-    r"尊敬的|^(?:您好|你好|大家好)|此致|敬礼|顺祝|祝好|祝(?:工作)?顺利|谢谢|感谢您"
+    concat!(
+        r"尊敬的|^(?:您好|你好|大家好)|此致|敬礼|顺祝|祝好|祝(?:工作)?顺利|谢谢|感谢您",
+        // A service desk's closing, not a 机关's: 公文 name who to contact
+        // ("请及时与市应急管理局联系"), they do not offer to be told anything.
+        r"|随时告知|请随时联系|如有其他(?:事项|需求|需要)"
+    )
 );
 
 pub struct TaskTalk;
@@ -91,7 +96,7 @@ static SALUTATION: CheckInfo = CheckInfo {
     name: "书信称呼与套语",
     scope: Scope::Paragraph,
     applies: Applies::All,
-    summary: "公文不用书信的称呼和套语（尊敬的、您好、此致、敬礼、谢谢），正文里也不再写一遍主送机关",
+    summary: "公文不用书信的称呼和套语（尊敬的、您好、此致、敬礼、谢谢、如有其他需求请随时告知），正文里也不再写一遍主送机关",
 };
 
 impl Check for Salutation {
@@ -124,6 +129,12 @@ impl Check for Salutation {
                 brief: "申请拨付校舍维修资金800万元。",
                 wrong: "青禾市教育局关于拨付校舍维修资金的请示\n尊敬的市政府领导：\n为保障师生安全，现申请拨付校舍维修资金800万元。\n妥否，请批示。\n此致\n敬礼",
                 right: "青禾市教育局关于拨付校舍维修资金的请示\n为保障师生安全，现申请拨付校舍维修资金800万元，专项用于校舍维修加固。\n妥否，请批示。",
+            },
+            Example {
+                kind: DocKind::Request,
+                brief: "我局拟采购防汛沙袋2万条，需经费86万元，请市财政局拨付。",
+                wrong: "青禾市教育局关于申请拨付防汛物资经费的请示\n我局拟采购防汛沙袋2万条，需经费86万元。\n请市财政局尽快审核并拨付上述经费。\n如有其他事项或需求，请随时告知。\n妥否，请批示。",
+                right: "青禾市教育局关于申请拨付防汛物资经费的请示\n为做好汛期校园防汛物资储备，我局拟采购防汛沙袋2万条，需经费86万元，恳请市财政局予以拨付。\n妥否，请批示。",
             },
             Example {
                 kind: DocKind::Request,
