@@ -804,16 +804,34 @@ fn title_from_brief(request: &DraftRequest, prefix: &str, word: &str) -> Option<
     Some(format!("{prefix}{subject}的{word}"))
 }
 
-/// The meeting sentence of a 纪要's brief: its first sentence when it says
-/// who met (召开, 主持) and holds no decision yet.
+/// The meeting sentence of a 纪要's brief: its first sentence (up to 。
+/// or ；, or to where the meeting's conclusions begin) when it says who
+/// met (召开, 主持) and holds no decision yet. The conclusions are the
+/// model's to set out as the 纪要's items, not part of its opening.
 fn minutes_opening(brief: &str) -> Option<String> {
-    let first = brief.trim().split_inclusive('。').next()?.trim();
+    let brief = brief.trim();
+    let mut first = &brief[..brief.find(['。', '；']).unwrap_or(brief.len())];
+    if let Some(at) = [
+        "会议明确",
+        "会议议定",
+        "会议决定",
+        "会议要求",
+        "会议强调",
+        "会议指出",
+        "会议认为",
+    ]
+    .iter()
+    .filter_map(|w| first.find(w))
+    .min()
+    {
+        first = &first[..at];
+    }
+    let first = first.trim_end_matches(['，', '：', ':', ' ']);
     let about_meeting = first.contains("召开") || first.contains("主持");
-    let decided = ["议定", "决定", "定：", "要求", "认为"]
+    let decided = ["议定", "决定", "定：", "要求", "认为", "明确"]
         .iter()
         .any(|w| first.contains(w));
-    (about_meeting && !decided && first.ends_with('。') && first.chars().count() <= 80)
-        .then(|| first.to_owned())
+    (about_meeting && !decided && first.chars().count() <= 80).then(|| format!("{first}。"))
 }
 
 /// The opening with the 文种's lead-in: a half-written lead-in of the
@@ -1316,6 +1334,18 @@ mod tests {
             )
             .as_deref(),
             Some("3月18日市政府召开老旧小区改造专题会议，副市长张某某主持。")
+        );
+        // Up to where the conclusions begin, in the same sentence too.
+        assert_eq!(
+            minutes_opening(
+                "12月2日市政府召开防汛工作专题会议，王市长主持；会议明确：水务局12月15日前完成排涝泵站检修。"
+            )
+            .as_deref(),
+            Some("12月2日市政府召开防汛工作专题会议，王市长主持。")
+        );
+        assert_eq!(
+            minutes_opening("12月2日召开防汛专题会议，会议要求各区落实值班制度。").as_deref(),
+            Some("12月2日召开防汛专题会议。")
         );
         assert_eq!(minutes_opening("会议议定：今年改造120个。"), None);
         assert_eq!(minutes_opening("召开会议，定：明年完成。"), None);
