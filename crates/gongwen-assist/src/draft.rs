@@ -245,6 +245,11 @@ fn skeleton_with(request: &DraftRequest, title: Option<&str>, facts: &[String]) 
     if doc.recipients.is_empty() && kind.presence(Element::Recipients) == Presence::Required {
         doc.recipients.push("【主送机关】".to_owned());
     }
+    if kind == DocKind::Reply
+        && let (Some(first), Some(opening)) = (body.first_mut(), reply_opening(&request.brief))
+    {
+        *first = first.replacen(BLANK_SOURCE, &opening, 1);
+    }
     doc.body = body.iter().map(|l| body_block(l)).collect();
     let mut drafted = finish(doc, Mode::Skeleton, request);
     // A frame to fill in: its 【】 and the brief it holds are the point, not
@@ -253,6 +258,9 @@ fn skeleton_with(request: &DraftRequest, title: Option<&str>, facts: &[String]) 
     drafted.structure_problems.clear();
     drafted
 }
+
+/// The 批复 skeleton's citation of its 请示, to fill in (assets/assist/kinds.toml).
+const BLANK_SOURCE: &str = "你单位《【来文标题】》（【来文文号】）收悉。";
 
 /// The brief's sentences, each ending in 。, for the skeleton.
 fn brief_sentences(brief: &str) -> Vec<String> {
@@ -342,12 +350,23 @@ pub fn draft(
             .notices
             .push("已停止：以下是停止前生成的部分".to_owned());
     }
-    if request.elements.recipients.is_empty()
-        && request.kind.presence(Element::Recipients) == Presence::Required
-    {
-        drafted
-            .notices
-            .push("主送机关未填写，请在要素中补充".to_owned());
+    if request.elements.recipients.is_empty() {
+        // Filled from the brief (a 批复's 请示 sender), not a 【】 blank:
+        // the user should know where it came from.
+        let filled: Vec<&str> = (drafted.document.recipients.iter())
+            .map(String::as_str)
+            .filter(|r| !r.contains('【'))
+            .collect();
+        if !filled.is_empty() {
+            drafted.notices.push(format!(
+                "主送机关按要点填为“{}”，请核对全称",
+                filled.join("、")
+            ));
+        } else if request.kind.presence(Element::Recipients) == Presence::Required {
+            drafted
+                .notices
+                .push("主送机关未填写，请在要素中补充".to_owned());
+        }
     }
     drafted.examples = examples
         .iter()
@@ -597,15 +616,22 @@ impl Writer<'_> {
         // A 纪要 opens with the meeting as the user gave it (date, who
         // convened, who chaired): a small model rewrites those into errors
         // (市长 for 副市长), so the program writes them and the model goes on.
+        // A 批复 opens by citing the 请示 it answers: the program writes it
+        // from the brief, as the model would copy an example's title.
+        // What the elements already say (a 批复's 主送机关) need not be
+        // repeated in the body.
+        let stated = base_document(request).recipients.join("\n");
         let opening = match request.kind {
-            DocKind::Minutes => minutes_opening(&request.brief).unwrap_or_default(),
-            _ => String::new(),
-        };
+            DocKind::Minutes => minutes_opening(&request.brief),
+            DocKind::Reply => reply_opening(&request.brief),
+            _ => None,
+        }
+        .unwrap_or_default();
         let best = self.best_of(TRIES, |w, try_no| {
             let piece = w.continue_page(&opening, stop.clone(), 800, try_no)?;
             let tidied = tidy_body(&piece.text, request.kind, context);
             let mut body = tidied.lines.clone();
-            let added = complete_facts(&mut body, &request.brief);
+            let added = complete_facts(&mut body, &request.brief, &stated);
             if let Some(c) = closing_for(request, tidied.closing.as_deref()) {
                 body.push(c);
             }
@@ -656,7 +682,12 @@ fn weight(
     kept_share: f32,
 ) -> usize {
     let hard = failures.iter().filter(|f| is_hard(f.check)).count();
-    let text = format!("{}\n{}", written.title, written.body.join("\n"));
+    let text = format!(
+        "{}\n{}\n{}",
+        written.title,
+        written.body.join("\n"),
+        base_document(request).recipients.join("\n")
+    );
     let dropped = rubric::facts::dropped(&request.brief, &text).len();
     let thin = usize::from(kept_share < 0.6);
     hard * 100 + dropped * 3 + cut + thin * 3
@@ -834,6 +865,50 @@ fn minutes_opening(brief: &str) -> Option<String> {
     (about_meeting && !decided && first.chars().count() <= 80).then(|| format!("{first}。"))
 }
 
+/// The 请示 a 批复's brief answers: who sent it, its title, its 文号.
+#[allow(clippy::unwrap_used)] // a constant pattern, covered by the tests
+static ANSWERED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(concat!(
+        r"(?:同意|对)?(?P<who>\p{Han}{2,16}?)?(?:报送|上报|呈报|报来|提交)?的?",
+        r"《?(?P<title>关于[^《》。；，、]{2,60}?的请示)》?",
+        r"(?P<number>[（(][^（）()]{0,20}[〔\[［]\d{4}[〕\]］]\d+号[）)])?"
+    ))
+    .unwrap()
+});
+
+/// Who sent the 请示 a 批复's brief answers (同意市教育局关于……的请示 →
+/// 市教育局): the 批复's 主送机关.
+fn reply_sender(brief: &str) -> Option<String> {
+    let caps = ANSWERED.captures(brief)?;
+    caps.name("who").map(|m| m.as_str().to_owned())
+}
+
+/// A 批复's opening when its brief names the 请示 it answers
+/// (同意市教育局关于设立……的请示 → 你局《关于设立……的请示》收悉。).
+fn reply_opening(brief: &str) -> Option<String> {
+    let caps = ANSWERED.captures(brief)?;
+    let who = caps.name("who").map_or("", |m| m.as_str());
+    // 你局, 你委, 你区: the sender by the word that says what it is.
+    let you = [
+        ("委员会", "你委"),
+        ("办公室", "你办"),
+        ("区人民政府", "你区"),
+        ("县人民政府", "你县"),
+        ("市人民政府", "你市"),
+        ("镇人民政府", "你镇"),
+        ("局", "你局"),
+        ("委", "你委"),
+        ("厅", "你厅"),
+        ("办", "你办"),
+        ("院", "你院"),
+    ]
+    .iter()
+    .find(|(end, _)| who.ends_with(end))
+    .map_or("你单位", |(_, you)| you);
+    let number = caps.name("number").map_or("", |m| m.as_str());
+    Some(format!("{you}《{}》{number}收悉。", &caps["title"]))
+}
+
 /// The opening with the 文种's lead-in: a half-written lead-in of the
 /// model's is replaced.
 fn with_lead_in(opening: &str, lead_in: &str) -> String {
@@ -930,8 +1005,8 @@ fn is_heading_only(line: &str) -> bool {
 /// paragraph that shares most wording with it (or before the closing when
 /// none does). Only the brief's own words: nothing is invented. Returns the
 /// clauses put back.
-fn complete_facts(lines: &mut Vec<String>, brief: &str) -> Vec<String> {
-    let missing = rubric::facts::dropped(brief, &lines.join("\n"));
+fn complete_facts(lines: &mut Vec<String>, brief: &str, stated: &str) -> Vec<String> {
+    let missing = rubric::facts::dropped(brief, &format!("{}\n{stated}", lines.join("\n")));
     let clauses: Vec<&str> = brief
         .split(['，', '。', '；', '\n'])
         .map(|c| c.trim().trim_end_matches('：'))
@@ -1201,6 +1276,13 @@ fn base_document(request: &DraftRequest) -> Document {
     if doc.date.is_none() {
         doc.date = request.date;
     }
+    // A 批复 answers whoever sent the 请示.
+    if request.kind == DocKind::Reply
+        && doc.recipients.is_empty()
+        && let Some(sender) = reply_sender(&request.brief)
+    {
+        doc.recipients.push(sender);
+    }
     doc
 }
 
@@ -1348,6 +1430,40 @@ mod tests {
             Some("12月2日召开防汛专题会议。")
         );
         assert_eq!(minutes_opening("会议议定：今年改造120个。"), None);
+    }
+
+    #[test]
+    fn a_reply_cites_the_request_its_brief_names() {
+        assert_eq!(
+            reply_opening("同意市教育局关于设立青禾市第三实验小学的请示，学校规划办学规模36个班。")
+                .as_deref(),
+            Some("你局《关于设立青禾市第三实验小学的请示》收悉。")
+        );
+        assert_eq!(
+            reply_opening("东湖区人民政府报送的《关于调整东湖区部分行政村规模的请示》（东政〔2026〕12号）已研究，同意。")
+                .as_deref(),
+            Some("你区《关于调整东湖区部分行政村规模的请示》（东政〔2026〕12号）收悉。")
+        );
+        assert_eq!(
+            reply_opening("关于举办旅游文化节的请示收悉，同意举办。").as_deref(),
+            Some("你单位《关于举办旅游文化节的请示》收悉。")
+        );
+        assert_eq!(reply_opening("同意设立第三实验小学。"), None);
+        // The skeleton cites it too, in place of its blanks.
+        let request = DraftRequest::new(
+            DocKind::Reply,
+            "同意市教育局关于设立青禾市第三实验小学的请示。",
+        );
+        let drafted = skeleton(&request);
+        assert!(
+            drafted
+                .text
+                .contains("你局《关于设立青禾市第三实验小学的请示》收悉。经研究，现批复如下："),
+            "{}",
+            drafted.text
+        );
+        // …and answers its sender.
+        assert_eq!(drafted.document.recipients, ["市教育局"]);
         assert_eq!(minutes_opening("召开会议，定：明年完成。"), None);
     }
 
@@ -1458,14 +1574,14 @@ mod tests {
     fn a_clause_put_back_leaves_the_users_instruction_out() {
         let brief = "报告中央生态环境保护督察反馈问题整改进展：反馈问题共26个，已完成整改19个。";
         let mut lines = vec!["我市高度重视督察反馈问题整改工作，已完成整改19个。".to_owned()];
-        let added = complete_facts(&mut lines, brief);
+        let added = complete_facts(&mut lines, brief, "");
         assert_eq!(added, ["反馈问题共26个"]);
         assert_eq!(without_task_words("联系人：马丽娟"), "联系人：马丽娟");
         // A fact inside the instruction words keeps them.
         let brief = "报告1至9月就业援助工作情况：举办专场招聘会46场。";
         let mut lines = vec!["今年以来，我局举办专场招聘会46场。".to_owned()];
         assert_eq!(
-            complete_facts(&mut lines, brief),
+            complete_facts(&mut lines, brief, ""),
             ["报告1至9月就业援助工作情况：举办专场招聘会46场"]
         );
     }
@@ -1477,7 +1593,7 @@ mod tests {
             "为加强耕地保护，市政府起草了条例草案。".to_owned(),
             "草案共6章42条，主要规定了耕地保护。".to_owned(),
         ];
-        let added = complete_facts(&mut lines, brief);
+        let added = complete_facts(&mut lines, brief, "");
         assert_eq!(added, ["草案已经5月20日市政府第28次常务会议讨论通过"]);
         assert!(rubric::facts::dropped(brief, &lines.join("\n")).is_empty());
         // Into an opening, before its lead-in.
@@ -1486,7 +1602,7 @@ mod tests {
             "2026年3月18日，副市长张某某主持召开专题会议。现纪要如下：".to_owned(),
             "一、会议议定，今年改造120个。".to_owned(),
         ];
-        complete_facts(&mut lines, brief);
+        complete_facts(&mut lines, brief, "");
         assert_eq!(
             lines[0],
             "2026年3月18日，副市长张某某主持召开专题会议。3月18日市政府召开专题会议。现纪要如下："
