@@ -80,6 +80,35 @@ fn drop_unknown_dates(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> S
         .into_owned()
 }
 
+/// A place told as where something is done (在滨江新区, 于临港开发区).
+#[allow(clippy::unwrap_used)] // a constant pattern, covered by the tests
+static ZONE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:在|于)\p{Han}{2}(?:经济技术开发区|高新技术产业开发区|开发区|高新区|新区)")
+        .unwrap()
+});
+
+/// A zone the user never named goes with its 在/于, as an unknown date
+/// does: a small model takes it from an example about somewhere else, and
+/// the sentence says what is decided without it (同意在滨江新区新建… →
+/// 同意新建…).
+fn drop_unknown_zones(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> String {
+    ZONE_PHRASE
+        .replace_all(text, |caps: &Captures<'_>| {
+            let whole = &caps[0];
+            let known_place = facts_of(whole)
+                .iter()
+                .filter(|f| matches!(f, DraftFact::Name(_)))
+                .all(|f| known.holds(f));
+            if known_place {
+                whole.to_owned()
+            } else {
+                cut.push(format!("“{whole}”（要点中没有这个地方）"));
+                String::new()
+            }
+        })
+        .into_owned()
+}
+
 /// A citation whose documents the user named stays; any other becomes the
 /// general form.
 fn generalise_citations(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> String {
@@ -214,6 +243,7 @@ pub fn repair(paragraph: &str, context: &Context<'_>) -> (String, Vec<String>) {
     let text = generalise_citations(paragraph, &known, &mut cut);
     let text = drop_unknown_doc_numbers(&text, &known, &mut cut);
     let text = drop_unknown_dates(&text, &known, &mut cut);
+    let text = drop_unknown_zones(&text, &known, &mut cut);
     let text = drop_self_address(&text, context, &mut cut);
     let mut kept = String::new();
     for sentence in text.split_inclusive(['。', '；', '！', '？']) {
@@ -302,6 +332,24 @@ mod tests {
         );
         assert_eq!(text, "你局《关于举办2026年旅游文化节的请示》收悉。");
         assert_eq!(cut.len(), 1);
+    }
+
+    #[test]
+    fn an_invented_zone_goes_and_the_sentence_stays() {
+        let brief = "同意市教育局关于设立青禾市第三实验小学的请示，学校规划办学规模36个班。";
+        let (text, cut) = repair(
+            "一、同意在滨江新区新建青禾市第三实验小学，办学规模为36个班。",
+            &context(brief),
+        );
+        assert_eq!(text, "一、同意新建青禾市第三实验小学，办学规模为36个班。");
+        assert_eq!(cut, ["“在滨江新区”（要点中没有这个地方）"]);
+        // One the user named stays.
+        let (text, cut) = repair(
+            "学校建在滨江新区。",
+            &context("在滨江新区设立青禾市第三实验小学。"),
+        );
+        assert_eq!(text, "学校建在滨江新区。");
+        assert!(cut.is_empty(), "{cut:?}");
     }
 
     #[test]

@@ -29,6 +29,19 @@ static LEVELLED_ORG: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap()
 });
 
+/// A development zone (滨江新区, 临港经济技术开发区): jieba does not tag
+/// these as places, and a small model copies them from an example into a
+/// draft about somewhere else.
+#[allow(clippy::unwrap_used)] // a constant pattern, covered by tests
+static ZONE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:经济技术开发区|高新技术产业开发区|开发区|高新区|新区)").unwrap()
+});
+
+/// Characters that make the two before a zone words of a sentence (加快新区,
+/// 在新区, 各开发区, 城市新区), not its name.
+const NOT_IN_ZONE_NAME: &str =
+    "在的和与及各本该个推进建设快支持发展城市县省全国一几等了对向把将为是其该此";
+
 #[allow(clippy::unwrap_used)] // a constant pattern, covered by tests
 static DOC_NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[〔\[［(（](\d{4})[〕\]］)）](\d+)号").unwrap());
@@ -174,6 +187,20 @@ pub fn names(text: &str) -> Vec<String> {
             let titled = format!("{}{}{word}", if deputy { "副" } else { "" }, title.word);
             if !out.contains(&titled) {
                 out.push(titled);
+            }
+        }
+    }
+    for m in ZONE.find_iter(text) {
+        // A zone's own name is the two characters before it (滨江新区).
+        let before: Vec<char> = text[..m.start()].chars().rev().take(2).collect();
+        let named = before.len() == 2
+            && before
+                .iter()
+                .all(|c| super::is_han(*c) && !NOT_IN_ZONE_NAME.contains(*c));
+        if named {
+            let word = format!("{}{}{}", before[1], before[0], m.as_str());
+            if !out.iter().any(|w| w.contains(&word)) {
+                out.push(word);
             }
         }
     }
@@ -515,6 +542,18 @@ impl Check for FactsKept {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_named_zone_is_a_name_and_a_zone_in_general_is_not() {
+        let named = names("同意在滨江新区新建青禾市第三实验小学，纳入临港经济技术开发区规划。");
+        assert!(named.contains(&"滨江新区".to_owned()), "{named:?}");
+        assert!(
+            named.contains(&"临港经济技术开发区".to_owned()),
+            "{named:?}"
+        );
+        let general = names("推进各开发区建设，支持本新区企业发展，加快新区建设。");
+        assert!(!general.iter().any(|n| n.ends_with('区')), "{general:?}");
+    }
 
     #[test]
     fn abbreviations_and_groups_are_known() {
