@@ -579,6 +579,12 @@ impl Writer<'_> {
         if kind == DocKind::Order {
             return Ok(format!("{issuer}{word}"));
         }
+        // A 批复 that approves names what it approves in the 请示's words.
+        if kind == DocKind::Reply
+            && let Some(what) = approved(&request.brief)
+        {
+            return Ok(format!("{issuer}关于同意{what}的{word}"));
+        }
         let prefix = if kind == DocKind::Minutes {
             issuer.clone()
         } else {
@@ -876,18 +882,67 @@ static ANSWERED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(||
     .unwrap()
 });
 
+/// The 请示 a 批复's brief answers, as the brief names it.
+struct Answered<'a> {
+    /// Who sent it (市教育局): the 批复's 主送机关.
+    sender: Option<&'a str>,
+    /// 关于……的请示.
+    title: &'a str,
+    /// （青教〔2026〕8号）, or empty.
+    number: &'a str,
+    /// The brief approves it (同意, 原则同意; not 不同意).
+    approves: bool,
+}
+
+fn answered(brief: &str) -> Option<Answered<'_>> {
+    let caps = ANSWERED.captures(brief)?;
+    let whole = caps.get(0)?;
+    let who_match = caps.name("who");
+    let mut who = who_match.map_or("", |m| m.as_str());
+    let mut approving_at = whole.as_str().starts_with("同意").then_some(whole.start());
+    // 原则同意市教育局……, 市政府研究同意……: the sender follows the 同意.
+    if let Some(m) = who_match
+        && let Some(at) = m.as_str().rfind("同意")
+    {
+        approving_at = Some(m.start() + at);
+        who = &m.as_str()[at + "同意".len()..];
+    }
+    // 批复县发展和改革局《……》: the user's instruction, not the sender's name.
+    let who = ["批复", "答复", "回复"]
+        .iter()
+        .find_map(|w| who.strip_prefix(w))
+        .unwrap_or(who);
+    let approves = approving_at.is_some_and(|at| !brief[..at].ends_with('不'));
+    Some(Answered {
+        sender: (who.chars().count() >= 2).then_some(who),
+        title: caps.name("title")?.as_str(),
+        number: caps.name("number").map_or("", |m| m.as_str()),
+        approves,
+    })
+}
+
 /// Who sent the 请示 a 批复's brief answers (同意市教育局关于……的请示 →
 /// 市教育局): the 批复's 主送机关.
 fn reply_sender(brief: &str) -> Option<String> {
-    let caps = ANSWERED.captures(brief)?;
-    caps.name("who").map(|m| m.as_str().to_owned())
+    answered(brief)?.sender.map(str::to_owned)
+}
+
+/// What a 批复's brief approves, in its 请示's words (同意市教育局关于设立
+/// 第三实验小学的请示 → 设立第三实验小学); none unless it approves.
+fn approved(brief: &str) -> Option<String> {
+    let answered = answered(brief).filter(|a| a.approves)?;
+    let what = answered
+        .title
+        .strip_prefix("关于")?
+        .strip_suffix("的请示")?;
+    (what.chars().count() >= 2).then(|| what.to_owned())
 }
 
 /// A 批复's opening when its brief names the 请示 it answers
 /// (同意市教育局关于设立……的请示 → 你局《关于设立……的请示》收悉。).
 fn reply_opening(brief: &str) -> Option<String> {
-    let caps = ANSWERED.captures(brief)?;
-    let who = caps.name("who").map_or("", |m| m.as_str());
+    let answered = answered(brief)?;
+    let who = answered.sender.unwrap_or("");
     // 你局, 你委, 你区: the sender by the word that says what it is.
     let you = [
         ("委员会", "你委"),
@@ -905,8 +960,10 @@ fn reply_opening(brief: &str) -> Option<String> {
     .iter()
     .find(|(end, _)| who.ends_with(end))
     .map_or("你单位", |(_, you)| you);
-    let number = caps.name("number").map_or("", |m| m.as_str());
-    Some(format!("{you}《{}》{number}收悉。", &caps["title"]))
+    Some(format!(
+        "{you}《{}》{}收悉。",
+        answered.title, answered.number
+    ))
 }
 
 /// The opening with the 文种's lead-in: a half-written lead-in of the
@@ -1449,6 +1506,22 @@ mod tests {
             Some("你单位《关于举办旅游文化节的请示》收悉。")
         );
         assert_eq!(reply_opening("同意设立第三实验小学。"), None);
+        assert_eq!(
+            approved("原则同意东湖区人民政府关于调整城区停车收费标准的请示。").as_deref(),
+            Some("调整城区停车收费标准")
+        );
+        assert_eq!(approved("不同意市教育局关于设立第三实验小学的请示。"), None);
+        assert_eq!(
+            reply_sender("市政府研究同意市教育局关于设立第三实验小学的请示。").as_deref(),
+            Some("市教育局")
+        );
+        assert_eq!(
+            reply_sender(
+                "批复县发展和改革局《关于实施节能改造项目的请示》（云发改〔2026〕14号）：同意实施。"
+            )
+            .as_deref(),
+            Some("县发展和改革局")
+        );
         // The skeleton cites it too, in place of its blanks.
         let request = DraftRequest::new(
             DocKind::Reply,
