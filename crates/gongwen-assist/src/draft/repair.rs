@@ -31,24 +31,40 @@ static BRACKETED_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[（(][^（）()]{0,20}[〔\[［(（]\d{4}[〕\]］)）]\d+号[）)]").unwrap()
 });
 
-/// A 文号 the user never gave, in brackets, goes: the sentence says the
-/// same without it (你局《……的请示》收悉).
-fn drop_unknown_doc_numbers(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> String {
-    BRACKETED_NUMBER
+/// The asides of `pattern` in `text` whose facts of one sort (`sort`) the
+/// user never gave go, each noted in `cut` as `what` it was; the sentence
+/// says the same without them. `aside` tells a phrase that stands aside
+/// from one that carries its sentence (judged with its sentence instead).
+fn drop_unknown_asides(
+    text: &str,
+    known: &Known<'_>,
+    cut: &mut Vec<String>,
+    pattern: &Regex,
+    sort: fn(&DraftFact) -> bool,
+    aside: fn(&str) -> bool,
+    what: &str,
+) -> String {
+    pattern
         .replace_all(text, |caps: &Captures<'_>| {
             let whole = &caps[0];
-            let known_number = facts_of(whole)
+            let given = facts_of(whole)
                 .iter()
-                .filter(|f| matches!(f, DraftFact::DocNumber(_)))
+                .filter(|f| sort(f))
                 .all(|f| known.holds(f));
-            if known_number {
+            if given || !aside(whole) {
                 whole.to_owned()
             } else {
-                cut.push(format!("“{whole}”（要点中没有这个文号）"));
+                cut.push(format!("“{whole}”（要点中没有这个{what}）"));
                 String::new()
             }
         })
         .into_owned()
+}
+
+/// A 文号 the user never gave, in brackets, goes (你局《……的请示》收悉).
+fn drop_unknown_doc_numbers(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> String {
+    let sort = |f: &DraftFact| matches!(f, DraftFact::DocNumber(_));
+    drop_unknown_asides(text, known, cut, &BRACKETED_NUMBER, sort, |_| true, "文号")
 }
 
 /// A date told as when something happens (于2026年8月27日, 在3月5日上午).
@@ -58,26 +74,13 @@ static DATE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap()
 });
 
-/// A date the user never gave goes with its 于/在: the sentence says the
-/// same without it (会议于2026年8月27日审查批准了… → 会议审查批准了…).
+/// A date the user never gave goes with its 于/在 (会议于2026年8月27日审查
+/// 批准了… → 会议审查批准了…); one that carries the sentence (截至8月27日，)
+/// is judged with its sentence.
 fn drop_unknown_dates(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> String {
-    DATE_PHRASE
-        .replace_all(text, |caps: &Captures<'_>| {
-            let whole = &caps[0];
-            let known_date = facts_of(whole)
-                .iter()
-                .filter(|f| matches!(f, DraftFact::Number(_)))
-                .all(|f| known.holds(f));
-            // Only a date that stands aside: one that carries the sentence
-            // (截至8月27日，) is judged with its sentence.
-            if known_date || !(whole.starts_with('于') || whole.starts_with('在')) {
-                whole.to_owned()
-            } else {
-                cut.push(format!("“{whole}”（要点中没有这个日期）"));
-                String::new()
-            }
-        })
-        .into_owned()
+    let sort = |f: &DraftFact| matches!(f, DraftFact::Number(_));
+    let aside = |p: &str| p.starts_with(['于', '在']);
+    drop_unknown_asides(text, known, cut, &DATE_PHRASE, sort, aside, "日期")
 }
 
 /// A place told as where something is done (在滨江新区, 于临港开发区).
@@ -88,25 +91,11 @@ static ZONE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// A zone the user never named goes with its 在/于, as an unknown date
-/// does: a small model takes it from an example about somewhere else, and
-/// the sentence says what is decided without it (同意在滨江新区新建… →
-/// 同意新建…).
+/// does: a small model takes it from an example about somewhere else
+/// (同意在滨江新区新建… → 同意新建…).
 fn drop_unknown_zones(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> String {
-    ZONE_PHRASE
-        .replace_all(text, |caps: &Captures<'_>| {
-            let whole = &caps[0];
-            let known_place = facts_of(whole)
-                .iter()
-                .filter(|f| matches!(f, DraftFact::Name(_)))
-                .all(|f| known.holds(f));
-            if known_place {
-                whole.to_owned()
-            } else {
-                cut.push(format!("“{whole}”（要点中没有这个地方）"));
-                String::new()
-            }
-        })
-        .into_owned()
+    let sort = |f: &DraftFact| matches!(f, DraftFact::Name(_));
+    drop_unknown_asides(text, known, cut, &ZONE_PHRASE, sort, |_| true, "地方")
 }
 
 /// A citation whose documents the user named stays; any other becomes the
