@@ -619,14 +619,14 @@ impl Writer<'_> {
     ) -> Result<Vec<String>, ModelError> {
         let mut stop = page::stops();
         stop.extend(CLOSING_STARTS.iter().map(|s| (*s).to_owned()));
+        // What the elements already say (a 批复's 主送机关) need not be
+        // repeated in the body.
+        let stated = base_document(request).recipients.join("\n");
         // A 纪要 opens with the meeting as the user gave it (date, who
         // convened, who chaired): a small model rewrites those into errors
         // (市长 for 副市长), so the program writes them and the model goes on.
         // A 批复 opens by citing the 请示 it answers: the program writes it
-        // from the brief, as the model would copy an example's title.
-        // What the elements already say (a 批复's 主送机关) need not be
-        // repeated in the body.
-        let stated = base_document(request).recipients.join("\n");
+        // from the brief, where the model would copy an example's title.
         let opening = match request.kind {
             DocKind::Minutes => minutes_opening(&request.brief),
             DocKind::Reply => reply_opening(&request.brief),
