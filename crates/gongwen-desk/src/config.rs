@@ -72,12 +72,13 @@ impl AppConfig {
 
     /// Saves the settings in `data_dir`, whole or not at all.
     pub fn save(&self, data_dir: &Path) -> Result<(), WriteError> {
+        let path = Self::path(data_dir);
         std::fs::create_dir_all(data_dir).map_err(|e| WriteError::of(data_dir, &e))?;
         let text = serde_json::to_string_pretty(self).map_err(|e| WriteError::Io {
-            path: Self::path(data_dir).display().to_string(),
+            path: path.display().to_string(),
             message: e.to_string(),
         })?;
-        crate::write_atomically(&Self::path(data_dir), text.as_bytes())
+        crate::write_atomically(&path, text.as_bytes())
     }
 
     /// What is wrong with these settings, in plain Chinese, if anything.

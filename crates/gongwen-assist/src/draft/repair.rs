@@ -86,8 +86,11 @@ fn drop_unknown_dates(text: &str, known: &Known<'_>, cut: &mut Vec<String>) -> S
 /// A place told as where something is done (在滨江新区, 于临港开发区).
 #[allow(clippy::unwrap_used)] // a constant pattern, covered by the tests
 static ZONE_PHRASE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:在|于)\p{Han}{2}(?:经济技术开发区|高新技术产业开发区|开发区|高新区|新区)")
-        .unwrap()
+    Regex::new(&format!(
+        r"(?:在|于)\p{{Han}}{{2}}(?:{})",
+        crate::rubric::facts::ZONE_ENDINGS
+    ))
+    .unwrap()
 });
 
 /// A zone the user never named goes with its 在/于, as an unknown date

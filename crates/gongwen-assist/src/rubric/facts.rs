@@ -33,14 +33,15 @@ static LEVELLED_ORG: LazyLock<Regex> = LazyLock::new(|| {
 /// these as places, and a small model copies them from an example into a
 /// draft about somewhere else.
 #[allow(clippy::unwrap_used)] // a constant pattern, covered by tests
-static ZONE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:经济技术开发区|高新技术产业开发区|开发区|高新区|新区)").unwrap()
-});
+static ZONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(ZONE_ENDINGS).unwrap());
+
+/// The endings of a development zone's name, longest first, as a pattern.
+pub(crate) const ZONE_ENDINGS: &str = "经济技术开发区|高新技术产业开发区|开发区|高新区|新区";
 
 /// Characters that make the two before a zone words of a sentence (加快新区,
 /// 在新区, 各开发区, 城市新区), not its name.
 const NOT_IN_ZONE_NAME: &str =
-    "在的和与及各本该个推进建设快支持发展城市县省全国一几等了对向把将为是其该此";
+    "在的和与及各本该个推进建设快支持发展城市县省全国一几等了对向把将为是其此";
 
 #[allow(clippy::unwrap_used)] // a constant pattern, covered by tests
 static DOC_NUMBER: LazyLock<Regex> =
